@@ -1,0 +1,4 @@
+# certswap signing sample
+param([string]$Name = 'world')
+Write-Host "Hello, $Name"
+Get-Date
