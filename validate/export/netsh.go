@@ -1,0 +1,144 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// netshHeader is the first line of `netsh http show sslcert` on English Windows.
+const netshHeader = "SSL Certificate bindings:"
+
+// netshExtended starts an "Extended Properties" sub-block of a binding (Windows Server 2019+).
+const netshExtended = "Extended Properties:"
+
+// netshKeyLabels are the labels of a binding's first line: the binding itself.
+var netshKeyLabels = map[string]bool{
+	"IP:port":                   true,
+	"Hostname:port":             true,
+	"Central Certificate Store": true,
+}
+
+// netshLabels are the other labels English netsh prints for a binding, from Windows Server 2008
+// to 2025 (notes/powershell-exports.md, netsh section; `netsh http add sslcert` parameters).
+var netshLabels = map[string]bool{
+	"Certificate Hash":                                       true,
+	"Application ID":                                         true,
+	"Certificate Store Name":                                 true,
+	"Verify Client Certificate Revocation":                   true,
+	"Verify Revocation Using Cached Client Certificate Only": true,
+	"Usage Check":                                            true,
+	"Revocation Freshness Time":                              true,
+	"URL Retrieval Timeout":                                  true,
+	"Ctl Identifier":                                         true,
+	"Ctl Store Name":                                         true,
+	"DS Mapper Usage":                                        true,
+	"Negotiate Client Certificate":                           true,
+	"Reject Connections":                                     true,
+	"Disable HTTP2":                                          true,
+	"Disable QUIC":                                           true,
+	"Disable TLS1.2":                                         true,
+	"Disable TLS1.3":                                         true,
+	"Disable OCSP Stapling":                                  true,
+	"Enable Token Binding":                                   true,
+	"Log Extended Events":                                    true,
+	"Disable Legacy TLS Versions":                            true,
+	"Enable Session Ticket":                                  true,
+	"Disable Session ID":                                     true,
+	"Enable Caching Client Hello":                            true,
+}
+
+// netshSplit splits "    Label<pad> : value" at the first " : " (a binding such as
+// "[::]:443" holds colons itself); a line ending in " :" has an empty value.
+func netshSplit(line string) (label, value string, ok bool) {
+	if i := strings.Index(line, " : "); i >= 0 {
+		return strings.TrimSpace(line[:i]), strings.TrimRight(line[i+3:], " \t"), true
+	}
+	t := strings.TrimRight(line, " \t")
+	if strings.HasSuffix(t, " :") {
+		return strings.TrimSpace(t[:len(t)-2]), "", true
+	}
+	return "", "", false
+}
+
+// parseNetsh reads the output of `netsh http show sslcert` (English), one object of kind
+// NetshSslBinding per binding, its properties named by netsh's labels. The properties of an
+// "Extended Properties:" sub-block are named "Extended Properties[K].Label", K counting the
+// sub-blocks of the binding from 0. firstLine is the file line of text's first line.
+func parseNetsh(name string, text []byte, firstLine int) ([]*Object, []Warning, error) {
+	if firstLine < 1 {
+		firstLine = 1
+	}
+	lines := strings.Split(strings.TrimPrefix(string(text), "\uFEFF"), "\n")
+	var (
+		objs      []*Object
+		warns     []Warning
+		cur       *Object
+		header    bool
+		ext       = -1 // index of the current Extended Properties sub-block, -1 outside one
+		finishCur = func() {
+			if cur != nil {
+				classify(cur, nil)
+				objs = append(objs, cur)
+				cur = nil
+			}
+			ext = -1
+		}
+	)
+	for i, raw := range lines {
+		ln := firstLine + i
+		line := strings.TrimRight(raw, "\r")
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			finishCur()
+			continue
+		case !header:
+			if trimmed != netshHeader {
+				return nil, nil, &ParseError{Line: ln, Err: fmt.Errorf("expected %q: not the English output of netsh http show sslcert (labels in other languages are not read)", netshHeader)}
+			}
+			header = true
+			continue
+		case strings.Trim(trimmed, "-") == "" && cur == nil:
+			continue // the underline of the header
+		case trimmed == netshExtended:
+			if cur == nil {
+				return nil, nil, &ParseError{Line: ln, Err: errors.New("\"Extended Properties:\" outside a binding")}
+			}
+			ext++
+			continue
+		}
+		label, value, ok := netshSplit(line)
+		if !ok || label == "" {
+			return nil, nil, &ParseError{Line: ln, Err: fmt.Errorf("not a \"Label : value\" line of netsh http show sslcert: %q", trimmed)}
+		}
+		if netshKeyLabels[label] {
+			finishCur()
+			cur = &Object{File: name, Line: ln}
+			cur.Properties = append(cur.Properties, Property{Name: label, Value: Value{Text: value}, Line: ln})
+			continue
+		}
+		if cur == nil {
+			return nil, nil, &ParseError{Line: ln, Err: fmt.Errorf("label %q before the first binding: a binding starts with IP:port, Hostname:port or Central Certificate Store (only English netsh output is read)", label)}
+		}
+		if len(cur.Properties) >= MaxProperties {
+			return nil, nil, &ParseError{Line: ln, Err: fmt.Errorf("binding has more than %d properties", MaxProperties)}
+		}
+		pname := label
+		if ext >= 0 {
+			pname = fmt.Sprintf("Extended Properties[%d].%s", ext, label)
+		} else if !netshLabels[label] {
+			cur.Warnings = append(cur.Warnings, PropertyWarning{Property: label, Line: ln,
+				Message: fmt.Sprintf("netsh label %q is not one certswap knows; kept as it is", label)})
+		}
+		cur.Properties = append(cur.Properties, Property{Name: pname, Value: Value{Text: value}, Line: ln})
+	}
+	finishCur()
+	if !header {
+		return nil, nil, &ParseError{Line: firstLine, Err: fmt.Errorf("no %q line: not the output of netsh http show sslcert", netshHeader)}
+	}
+	if len(objs) == 0 {
+		warns = append(warns, Warning{Line: firstLine, Message: "netsh http show sslcert lists no binding"})
+	}
+	return objs, warns, nil
+}
