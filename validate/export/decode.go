@@ -1,0 +1,302 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// The encoding names File.Encoding takes.
+const (
+	EncUTF16LEBOM  = "UTF-16LE-BOM"
+	EncUTF16BEBOM  = "UTF-16BE-BOM"
+	EncUTF16LE     = "UTF-16LE"
+	EncUTF16BE     = "UTF-16BE"
+	EncUTF8BOM     = "UTF-8-BOM"
+	EncUTF8        = "UTF-8"
+	EncWindows1252 = "Windows-1252"
+)
+
+// sniffSize is how many leading bytes the encoding detection looks at.
+const sniffSize = 4096
+
+// textReader yields a file's text as UTF-8, whatever encoding the file is in, and refuses
+// files whose encoding cannot be told or changes part-way.
+type textReader interface {
+	io.Reader
+	// Encoding names the encoding found; for 8-bit text it is final only at the end of the file.
+	Encoding() string
+}
+
+// newTextReader detects the encoding of raw (from a BOM, else from the pattern of NUL bytes,
+// else UTF-8, falling back to Windows-1252 for 8-bit text that is not UTF-8) and returns a
+// reader of the text as UTF-8. Line ends are kept as they are in the file.
+func newTextReader(raw io.Reader) (textReader, error) {
+	br := bufio.NewReaderSize(raw, 64*1024)
+	head, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		return &eightBitReader{r: br, enc: EncUTF8BOM, mode: modeUTF8}, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		br.Discard(2)
+		return newUTF16Reader(br, unicode.LittleEndian, EncUTF16LEBOM), nil
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		br.Discard(2)
+		return newUTF16Reader(br, unicode.BigEndian, EncUTF16BEBOM), nil
+	}
+	if len(head) >= 2 {
+		var even, odd int
+		n := len(head) &^ 1
+		for i := 0; i < n; i += 2 {
+			if head[i] == 0 {
+				even++
+			}
+			if head[i+1] == 0 {
+				odd++
+			}
+		}
+		units := n / 2
+		switch {
+		case odd > 0 && odd*4 >= units && even*8 < odd:
+			return newUTF16Reader(br, unicode.LittleEndian, EncUTF16LE), nil
+		case even > 0 && even*4 >= units && odd*8 < even:
+			return newUTF16Reader(br, unicode.BigEndian, EncUTF16BE), nil
+		case even+odd > 0:
+			return nil, errors.New("encoding cannot be told: NUL bytes that follow no UTF-16 pattern (binary file?)")
+		}
+	}
+	return &eightBitReader{r: br, enc: EncUTF8, mode: modeUndecided}, nil
+}
+
+// eightBitReader checks 8-bit text: UTF-8, or Windows-1252 when the first non-ASCII byte does
+// not start a valid UTF-8 sequence. A NUL byte, invalid UTF-8 after UTF-8 text, or UTF-8 after
+// Windows-1252 text is an error.
+type eightBitReader struct {
+	r       io.Reader
+	enc     string
+	mode    int
+	carry   []byte // an incomplete UTF-8 sequence at the end of the last chunk
+	buf     []byte
+	pending []byte // converted output not yet returned
+	eof     bool
+}
+
+const (
+	modeUndecided = iota
+	modeUTF8
+	mode1252
+)
+
+func (e *eightBitReader) Encoding() string { return e.enc }
+
+func (e *eightBitReader) Read(p []byte) (int, error) {
+	for {
+		if len(e.pending) > 0 {
+			n := copy(p, e.pending)
+			e.pending = e.pending[n:]
+			return n, nil
+		}
+		if e.eof {
+			if len(e.carry) > 0 {
+				c := e.carry
+				e.carry = nil
+				if e.mode == modeUTF8 {
+					return 0, errors.New("text ends inside a UTF-8 sequence")
+				}
+				// Undecided or Windows-1252: the bytes are Windows-1252.
+				e.mode, e.enc = mode1252, EncWindows1252
+				e.pending = appendCP1252(nil, c)
+				continue
+			}
+			return 0, io.EOF
+		}
+		if cap(e.buf) == 0 {
+			e.buf = make([]byte, 32*1024)
+		}
+		chunk := e.buf[:copy(e.buf, e.carry)]
+		e.carry = nil
+		n, err := e.r.Read(e.buf[len(chunk):cap(e.buf)])
+		chunk = e.buf[:len(chunk)+n]
+		if err == io.EOF {
+			e.eof = true
+		} else if err != nil {
+			return 0, err
+		}
+		out, err := e.check(chunk)
+		if err != nil {
+			return 0, err
+		}
+		if len(out) == 0 {
+			continue
+		}
+		// out may alias e.buf; hand it out before the next read.
+		n = copy(p, out)
+		if n < len(out) {
+			e.pending = append([]byte(nil), out[n:]...)
+		}
+		return n, nil
+	}
+}
+
+// check validates one chunk and returns the UTF-8 text to hand out. An incomplete UTF-8
+// sequence at the end is kept in e.carry for the next chunk.
+func (e *eightBitReader) check(b []byte) ([]byte, error) {
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c == 0 {
+				return nil, errors.New("NUL byte in 8-bit text (UTF-16 text appended to it?)")
+			}
+			i++
+			continue
+		}
+		if e.mode == mode1252 {
+			// Windows-1252 text must not hold UTF-8 sequences of a later append.
+			if r, size := utf8.DecodeRune(b[i:]); r != utf8.RuneError && size > 1 {
+				return nil, errors.New("encoding changes part-way: UTF-8 text after Windows-1252 text")
+			}
+			i++
+			continue
+		}
+		if !utf8.FullRune(b[i:]) && !e.eof {
+			e.carry = append([]byte(nil), b[i:]...)
+			b = b[:i]
+			break
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			if e.mode == modeUTF8 {
+				return nil, fmt.Errorf("encoding changes part-way: byte 0x%02X is not UTF-8 after UTF-8 text", b[i])
+			}
+			e.mode, e.enc = mode1252, EncWindows1252
+			continue
+		}
+		e.mode = modeUTF8
+		i += size
+	}
+	if e.mode == mode1252 {
+		return appendCP1252(nil, b), nil
+	}
+	return b, nil
+}
+
+// appendCP1252 appends the Windows-1252 bytes b as UTF-8.
+func appendCP1252(dst, b []byte) []byte {
+	for _, c := range b {
+		if c < utf8.RuneSelf {
+			dst = append(dst, c)
+			continue
+		}
+		dst = utf8.AppendRune(dst, charmap.Windows1252.DecodeByte(c))
+	}
+	return dst
+}
+
+// utf16Checker passes UTF-16 bytes through in whole code units and refuses an odd length, an
+// unpaired surrogate, and 8-bit text appended to the UTF-16 text.
+type utf16Checker struct {
+	r        io.Reader
+	big      bool
+	carry    byte
+	hasCarry bool
+	high     bool // the last unit was a high surrogate
+	asciiRun int  // units in a row whose two bytes are both printable ASCII
+	eof      bool
+}
+
+func newUTF16Reader(r io.Reader, order unicode.Endianness, enc string) textReader {
+	c := &utf16Checker{r: r, big: order == unicode.BigEndian}
+	dec := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder()
+	return &utf16Reader{Reader: transform.NewReader(c, dec), enc: enc}
+}
+
+type utf16Reader struct {
+	io.Reader
+	enc string
+}
+
+func (u *utf16Reader) Encoding() string { return u.enc }
+
+func (c *utf16Checker) Read(p []byte) (int, error) {
+	if c.eof {
+		return 0, io.EOF
+	}
+	if len(p) < 2 {
+		return 0, io.ErrShortBuffer
+	}
+	start := 0
+	if c.hasCarry {
+		p[0] = c.carry
+		c.hasCarry = false
+		start = 1
+	}
+	n, err := c.r.Read(p[start:])
+	n += start
+	if err == io.EOF {
+		c.eof = true
+	} else if err != nil {
+		return 0, err
+	}
+	if n%2 == 1 {
+		if c.eof {
+			return 0, errors.New("UTF-16 text of odd length (8-bit text appended to it?)")
+		}
+		c.carry, c.hasCarry = p[n-1], true
+		n--
+	}
+	for i := 0; i < n; i += 2 {
+		var u uint16
+		if c.big {
+			u = uint16(p[i])<<8 | uint16(p[i+1])
+		} else {
+			u = uint16(p[i+1])<<8 | uint16(p[i])
+		}
+		switch {
+		case u >= 0xD800 && u < 0xDC00:
+			if c.high {
+				return 0, errors.New("unpaired UTF-16 surrogate")
+			}
+			c.high = true
+		case u >= 0xDC00 && u < 0xE000:
+			if !c.high {
+				return 0, errors.New("unpaired UTF-16 surrogate")
+			}
+			c.high = false
+		default:
+			if c.high {
+				return 0, errors.New("unpaired UTF-16 surrogate")
+			}
+		}
+		lo, hi := byte(u), byte(u>>8)
+		if printable8(lo) && printable8(hi) {
+			c.asciiRun++
+			if c.asciiRun >= 16 {
+				return 0, errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")
+			}
+		} else {
+			c.asciiRun = 0
+		}
+	}
+	if c.eof && c.high {
+		return 0, errors.New("unpaired UTF-16 surrogate at the end")
+	}
+	if c.eof && n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// printable8 reports whether b is a printable ASCII byte or a line-end byte.
+func printable8(b byte) bool { return b >= 0x20 && b < 0x7F || b == '\n' || b == '\r' }

@@ -1,0 +1,408 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// detectFormat tells the format from the first bytes of the decoded text. Everything that is
+// not Export-Clixml, ConvertTo-Json or Export-Csv goes to the line reader, which tells
+// Format-List, Format-Table and netsh sections apart.
+func detectFormat(head []byte) string {
+	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	t = bytes.TrimPrefix(t, []byte("\ufeff"))
+	t = bytes.TrimLeft(t, " \t\r\n")
+	if len(t) == 0 {
+		return FormatList
+	}
+	switch t[0] {
+	case '<':
+		return FormatClixml
+	case '{':
+		return FormatJSON
+	case '[':
+		rest := bytes.TrimLeft(t[1:], " \t\r\n")
+		if len(rest) == 0 || strings.IndexByte("{[\"]-0123456789tfn", rest[0]) >= 0 {
+			return FormatJSON
+		}
+	case '#':
+		if bytes.HasPrefix(t, []byte("#TYPE ")) {
+			return FormatCSV
+		}
+	case '"':
+		line := t
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		line = bytes.TrimRight(line, "\r ")
+		if len(line) >= 2 && line[len(line)-1] == '"' && (bytes.Contains(line, []byte(`","`)) || bytes.Contains(line, []byte(`";"`)) || bytes.Count(line, []byte(`"`)) == 2) {
+			return FormatCSV
+		}
+	}
+	return FormatList
+}
+
+// line is one line of a text export: its text without the line end and with VT colour escapes
+// removed, and its 1-based number in the file.
+type line struct {
+	text string
+	n    int
+}
+
+// repairWindow is how many leading lines decide which web-copy repairs apply to a file.
+const repairWindow = 400
+
+// lineSource reads the lines of a text export with lookahead, applying the repairs that web
+// copies need (notes/powershell-exports.md a.6) once the first lines have shown them.
+type lineSource struct {
+	br      *bufio.Reader
+	n       int // raw lines read
+	queue   []line
+	eof     bool
+	err     error
+	decided bool
+	acc     []byte
+
+	dropParity int // drop every line whose number has this parity (-1: none)
+	trimTwo    bool
+	backticks  bool
+	warnings   []Warning
+}
+
+func newLineSource(br *bufio.Reader) *lineSource {
+	return &lineSource{br: br, dropParity: -1}
+}
+
+// rawLine reads one line as it is in the file (minus the line end and VT escapes).
+func (s *lineSource) rawLine() (line, bool) {
+	if s.eof || s.err != nil {
+		return line{}, false
+	}
+	s.acc = s.acc[:0]
+	for {
+		b, err := s.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			s.acc = append(s.acc, b...)
+			if len(s.acc) > MaxLineLength && utf8.RuneCount(s.acc) > MaxLineLength {
+				s.err = &ParseError{Line: s.n + 1, Err: fmt.Errorf("line longer than %d characters", MaxLineLength)}
+				return line{}, false
+			}
+			continue
+		}
+		if err != nil && err != io.EOF {
+			s.err = &ParseError{Line: s.n + 1, Err: err}
+			return line{}, false
+		}
+		var t []byte
+		if len(s.acc) > 0 {
+			s.acc = append(s.acc, b...)
+			t = s.acc
+		} else {
+			t = b
+		}
+		if err == io.EOF {
+			s.eof = true
+			if len(t) == 0 {
+				return line{}, false
+			}
+		}
+		if len(t) > MaxLineLength && utf8.RuneCount(t) > MaxLineLength {
+			s.err = &ParseError{Line: s.n + 1, Err: fmt.Errorf("line longer than %d characters", MaxLineLength)}
+			return line{}, false
+		}
+		s.n++
+		t = bytes.TrimSuffix(t, []byte{'\n'})
+		t = bytes.TrimSuffix(t, []byte{'\r'})
+		t = bytes.TrimPrefix(t, []byte("\ufeff"))
+		if bytes.IndexByte(t, 0x1b) >= 0 {
+			t = stripEscapes(t)
+		}
+		return line{text: string(t), n: s.n}, true
+	}
+}
+
+// stripEscapes removes VT escape sequences (CSI ... final byte, and two-byte ESC sequences).
+func stripEscapes(t []byte) []byte {
+	out := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		if t[i] != 0x1b {
+			out = append(out, t[i])
+			continue
+		}
+		if i+1 < len(t) && t[i+1] == '[' {
+			j := i + 2
+			for j < len(t) && (t[j] < 0x40 || t[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return out
+}
+
+// decide reads the first lines and chooses the repairs for the file.
+func (s *lineSource) decide() {
+	s.decided = true
+	var win []line
+	for len(win) < repairWindow {
+		l, ok := s.rawLine()
+		if !ok {
+			break
+		}
+		win = append(win, l)
+	}
+	nonBlank := 0
+	allTicks, allTwo := true, true
+	blankAt := [2]int{}
+	textAt := [2]int{}
+	for _, l := range win {
+		if isBlank(l.text) {
+			blankAt[l.n%2]++
+			continue
+		}
+		textAt[l.n%2]++
+		nonBlank++
+		t := l.text
+		if !(len(t) >= 2 && t[0] == '`' && t[len(t)-1] == '`') {
+			allTicks = false
+		}
+		if !strings.HasSuffix(t, "  ") {
+			allTwo = false
+		}
+	}
+	if nonBlank >= 3 {
+		for p := 0; p < 2; p++ {
+			if textAt[p] == 0 && blankAt[p] >= 3 && textAt[1-p] >= 3 {
+				s.dropParity = p
+				s.warnings = append(s.warnings, Warning{Line: 0, Message: "every second line is blank (a web copy?): those lines were removed"})
+			}
+		}
+		if allTicks {
+			s.backticks = true
+			s.warnings = append(s.warnings, Warning{Line: 0, Message: "every line is wrapped in backticks (a web copy?): they were removed"})
+		}
+		if allTwo {
+			s.trimTwo = true
+			s.warnings = append(s.warnings, Warning{Line: 0, Message: "every line ends in two blanks (Markdown line breaks?): they were removed"})
+		}
+	}
+	for _, l := range win {
+		if l2, keep := s.repair(l); keep {
+			s.queue = append(s.queue, l2)
+		}
+	}
+}
+
+// repair applies the chosen repairs to one line; keep is false for a line to drop.
+func (s *lineSource) repair(l line) (line, bool) {
+	if s.dropParity >= 0 && l.n%2 == s.dropParity {
+		return l, false
+	}
+	if s.backticks {
+		t := l.text
+		if len(t) >= 2 && t[0] == '`' && t[len(t)-1] == '`' {
+			l.text = t[1 : len(t)-1]
+		}
+	}
+	if s.trimTwo {
+		l.text = strings.TrimSuffix(l.text, "  ")
+	}
+	return l, true
+}
+
+// fill makes sure the queue holds at least k lines if the file has them.
+func (s *lineSource) fill(k int) bool {
+	if !s.decided {
+		s.decide()
+	}
+	for len(s.queue) < k {
+		l, ok := s.rawLine()
+		if !ok {
+			return false
+		}
+		if l2, keep := s.repair(l); keep {
+			s.queue = append(s.queue, l2)
+		}
+	}
+	return true
+}
+
+// peek returns the i-th line still to come (0 is the next).
+func (s *lineSource) peek(i int) (line, bool) {
+	if !s.fill(i + 1) {
+		return line{}, false
+	}
+	return s.queue[i], true
+}
+
+// next returns the next line.
+func (s *lineSource) next() (line, bool) {
+	if !s.fill(1) {
+		return line{}, false
+	}
+	l := s.queue[0]
+	s.queue[0] = line{}
+	s.queue = s.queue[1:]
+	if len(s.queue) == 0 {
+		s.queue = s.queue[:0:0]
+	}
+	return l, true
+}
+
+// isBlank reports whether a line is empty or holds only blanks and tabs.
+func isBlank(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] != ' ' && t[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// isPrompt reports whether a line is a console prompt line such as
+// "[PS] C:\Windows\system32>Get-ReceiveConnector | fl" or "PS C:\> Get-AdfsProperties".
+func isPrompt(t string) bool {
+	s := t
+	if strings.HasPrefix(s, "[PS] ") {
+		s = s[5:]
+	} else if strings.HasPrefix(s, "PS ") {
+		s = s[3:]
+	}
+	if len(s) < 4 || (s[0]|0x20) < 'a' || (s[0]|0x20) > 'z' || s[1] != ':' || s[2] != '\\' {
+		return false
+	}
+	gt := strings.IndexByte(s, '>')
+	return gt > 2 && !strings.Contains(s[:gt], " : ")
+}
+
+// isDashLine reports whether a line is a Format-Table underline: dash runs separated by blanks.
+func isDashLine(t string) bool {
+	t = strings.TrimRight(t, " ")
+	if t == "" || t[0] != '-' {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] != '-' && t[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// cells returns the width of s as Windows PowerShell 5.1 counts it in a file: one per UTF-16
+// code unit.
+func cells(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n += len(utf16.Encode([]rune{r}))
+		i += size
+	}
+	return n
+}
+
+// readLines reads a text export section by section (Format-List objects, Format-Table tables,
+// netsh blocks) and returns the file's format.
+func readLines(name string, br *bufio.Reader, file *File) (string, error) {
+	s := newLineSource(br)
+	lp := &listParser{name: name}
+	seen := map[string]bool{}
+	for {
+		l, ok := s.next()
+		if !ok {
+			break
+		}
+		if isBlank(l.text) || isPrompt(l.text) {
+			continue
+		}
+		if strings.TrimSpace(l.text) == "SSL Certificate bindings:" {
+			if err := readNetsh(name, s, l, file); err != nil {
+				return "", err
+			}
+			seen[FormatNetsh] = true
+			continue
+		}
+		if nx, ok := s.peek(0); ok && isDashLine(nx.text) {
+			if err := readTable(name, s, l, file); err != nil {
+				return "", err
+			}
+			seen[FormatTable] = true
+			continue
+		}
+		if _, ok := labelColon(l.text); ok {
+			o, err := lp.object(s, l)
+			if err != nil {
+				return "", err
+			}
+			file.Objects = append(file.Objects, o)
+			seen[FormatList] = true
+			continue
+		}
+		file.Warnings = append(file.Warnings, Warning{Line: l.n, Message: "line skipped: it is neither a property, a table nor a continuation: " + excerpt(l.text)})
+	}
+	if s.err != nil {
+		return "", s.err
+	}
+	file.Warnings = append(s.warnings, file.Warnings...)
+	switch len(seen) {
+	case 0:
+		return "", errors.New("format cannot be told: no Format-List, Format-Table, Export-Clixml, ConvertTo-Json, Export-Csv or netsh content found")
+	case 1:
+		for f := range seen {
+			return f, nil
+		}
+	}
+	return FormatMixed, nil
+}
+
+// excerpt quotes the start of a line for a warning.
+func excerpt(t string) string {
+	r := []rune(t)
+	if len(r) > 60 {
+		return fmt.Sprintf("%q...", string(r[:60]))
+	}
+	return fmt.Sprintf("%q", t)
+}
+
+// readNetsh hands a "netsh http show sslcert" block to the netsh parser. The block runs from
+// its "SSL Certificate bindings:" line to the first line that is neither blank, indented, nor
+// the dash underline.
+func readNetsh(name string, s *lineSource, first line, file *File) error {
+	var b strings.Builder
+	b.WriteString(first.text)
+	b.WriteByte('\n')
+	for {
+		nx, ok := s.peek(0)
+		if !ok {
+			break
+		}
+		t := nx.text
+		if !(isBlank(t) || t[0] == ' ' || t[0] == '\t' || isDashLine(t)) {
+			break
+		}
+		s.next()
+		b.WriteString(t)
+		b.WriteByte('\n')
+	}
+	objs, warns, err := parseNetsh(name, []byte(b.String()), first.n)
+	if err != nil {
+		return err
+	}
+	file.Objects = append(file.Objects, objs...)
+	file.Warnings = append(file.Warnings, warns...)
+	return nil
+}

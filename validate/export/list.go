@@ -1,0 +1,291 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lossy reasons set on Format-List and Format-Table properties.
+const (
+	LossyTruncatedCollection = "truncated collection: $FormatEnumerationLimit cut it; export with $FormatEnumerationLimit = -1 or Export-Clixml"
+	LossyAmbiguousWrap       = "ambiguous wrap: the file lost the blanks at the ends of its lines, so a blank where the value was wrapped may be missing; export with Export-Clixml"
+	LossyTruncatedCell       = "truncated cell: Format-Table cut the value to fit its column; export with Format-List or Export-Clixml"
+	LossyMasked              = "masked value: part of it was replaced by asterisks; export the value again from the server"
+)
+
+// listParser reads Format-List objects. Its state is about the whole file: the width the
+// file was wrapped at (the widest line so far), whether the file kept the blanks at the ends
+// of its lines, and whether it was cut without word wrap.
+type listParser struct {
+	name string
+
+	width     int // widest Format-List line so far, in cells
+	widthSeen int // lines of exactly that width followed by a continuation line
+
+	trailingBlank bool // some line ends in a blank: the file kept trailing blanks
+	trimmedEmpty  bool // some "Label :" line lost the blank after its colon
+	hardSplit     bool // the file was cut at the width without word wrap (non-wrapping culture)
+}
+
+// rawProp is one property as laid out on its lines, before its value is rebuilt.
+type rawProp struct {
+	name       string
+	line       int
+	first      string // value text on the label line
+	firstCells int    // cells of the whole label line
+	conts      []cont
+	warnings   []string
+}
+
+// cont is one continuation line of a value.
+type cont struct {
+	text  string // the line without the continuation indent
+	cells int    // cells of the whole line
+	line  int
+}
+
+// labelColon returns the position of the colon of a "Label<pad> : value" line, or false.
+func labelColon(t string) (int, bool) {
+	if t == "" || t[0] == ' ' || t[0] == '\t' {
+		return 0, false
+	}
+	for i := 1; i < len(t); i++ {
+		if t[i] != ':' {
+			continue
+		}
+		if t[i-1] == ' ' && (i+1 == len(t) || t[i+1] == ' ') && strings.TrimRight(t[:i-1], " ") != "" {
+			return i, true
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// labelAt reports whether t is a property line whose colon is at column col.
+func labelAt(t string, col int) bool {
+	if t == "" || t[0] == ' ' || t[0] == '\t' || len(t) <= col || t[col] != ':' || t[col-1] != ' ' {
+		return false
+	}
+	if col+1 < len(t) && t[col+1] != ' ' {
+		return false
+	}
+	return strings.TrimRight(t[:col-1], " ") != ""
+}
+
+// object reads one Format-List object starting at its first property line.
+func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
+	col, _ := labelColon(first.text)
+	indent := col + 2
+	pad := strings.Repeat(" ", indent)
+	o := &Object{File: lp.name, Line: first.n}
+	var props []*rawProp
+	newProp := func(l line) *rawProp {
+		p := &rawProp{name: strings.TrimRight(l.text[:col-1], " "), line: l.n, firstCells: cells(l.text)}
+		if len(l.text) > col+2 {
+			p.first = l.text[col+2:]
+		}
+		if strings.HasSuffix(l.text, " ") {
+			lp.trailingBlank = true
+		} else if len(l.text) == col+1 {
+			lp.trimmedEmpty = true
+		}
+		return p
+	}
+	props = append(props, newProp(first))
+	maxCells := props[0].firstCells
+	addCont := func(p *rawProp, l line, text string) {
+		c := cont{text: text, cells: cells(l.text), line: l.n}
+		if c.cells > maxCells {
+			maxCells = c.cells
+		}
+		if strings.HasSuffix(l.text, " ") {
+			lp.trailingBlank = true
+		}
+		p.conts = append(p.conts, c)
+	}
+	for {
+		nx, ok := s.peek(0)
+		if !ok {
+			break
+		}
+		t := nx.text
+		cur := props[len(props)-1]
+		if isBlank(t) {
+			// A blank line inside a multi-line value is followed by another continuation line.
+			j := 1
+			for ; j < 8; j++ {
+				l2, ok := s.peek(j)
+				if !ok || !isBlank(l2.text) {
+					break
+				}
+			}
+			l2, ok := s.peek(j)
+			if !ok || !strings.HasPrefix(l2.text, pad) || isBlank(l2.text) {
+				break
+			}
+			for k := 0; k < j; k++ {
+				l, _ := s.next()
+				text := ""
+				if len(l.text) > indent {
+					text = l.text[indent:]
+				}
+				addCont(cur, l, text)
+			}
+			continue
+		}
+		l, _ := s.next()
+		switch {
+		case labelAt(t, col):
+			if len(props) >= MaxProperties {
+				return nil, &ParseError{Line: l.n, Err: fmt.Errorf("object has more than %d properties", MaxProperties)}
+			}
+			p := newProp(l)
+			if p.firstCells > maxCells {
+				maxCells = p.firstCells
+			}
+			props = append(props, p)
+		case strings.HasPrefix(t, pad):
+			addCont(cur, l, t[indent:])
+		default:
+			// A continuation line that lost (part of) its indent (web copies, a.6).
+			text := strings.TrimLeft(t, " \t")
+			addCont(cur, l, text)
+			cur.conts[len(cur.conts)-1].cells = indent + cells(text)
+			cur.warnings = append(cur.warnings, fmt.Sprintf("line %d: continuation line without its indent of %d blanks (a web copy?): joined to the value", l.n, indent))
+		}
+	}
+	if maxCells > lp.width {
+		lp.width, lp.widthSeen = maxCells, 0
+	}
+	for _, p := range props {
+		if p.firstCells == lp.width && len(p.conts) > 0 {
+			lp.widthSeen++
+		}
+		for i, c := range p.conts {
+			if c.cells == lp.width && i+1 < len(p.conts) {
+				lp.widthSeen++
+			}
+		}
+	}
+	for _, p := range props {
+		prop, warns := lp.rebuild(p, indent)
+		o.Properties = append(o.Properties, prop)
+		for _, w := range warns {
+			o.Warnings = append(o.Warnings, PropertyWarning{Property: p.name, Line: p.line, Message: w})
+		}
+	}
+	classify(o, nil)
+	return o, nil
+}
+
+// rebuild joins a property's lines into its value (notes/powershell-exports.md a.3).
+func (lp *listParser) rebuild(p *rawProp, indent int) (Property, []string) {
+	prop := Property{Name: p.name, Line: p.line}
+	warns := p.warnings
+	var b strings.Builder
+	b.WriteString(p.first)
+	prevText, prevCells := p.first, p.firstCells
+	ambiguous := false
+	for i, c := range p.conts {
+		sep, amb := lp.join(prevText, prevCells, c.text, i == len(p.conts)-1, indent, i == 0)
+		if amb {
+			ambiguous = true
+		}
+		b.WriteString(sep)
+		b.WriteString(c.text)
+		prevText, prevCells = c.text, c.cells
+	}
+	v := b.String()
+	prop.Value = Value{Text: v}
+	switch {
+	case ambiguous:
+		prop.Lossy = LossyAmbiguousWrap
+		warns = append(warns, LossyAmbiguousWrap)
+	case isTruncatedCollection(v):
+		prop.Lossy = LossyTruncatedCollection
+		warns = append(warns, LossyTruncatedCollection)
+	case isMasked(p.name, v):
+		prop.Lossy = LossyMasked
+		warns = append(warns, LossyMasked)
+	}
+	return prop, warns
+}
+
+// isTruncatedCollection reports whether v is a collection cut at $FormatEnumerationLimit.
+func isTruncatedCollection(v string) bool {
+	return strings.HasPrefix(v, "{") && (strings.HasSuffix(v, "...}") || strings.HasSuffix(v, "…}"))
+}
+
+// isMasked reports whether a thumbprint or hash value was partly replaced by asterisks.
+func isMasked(name, v string) bool {
+	n := strings.ToLower(name)
+	return (strings.Contains(n, "thumbprint") || strings.Contains(n, "hash")) && strings.Contains(v, "**")
+}
+
+// join decides what stood between two lines of one value: "" where the value was wrapped,
+// " " where it was wrapped after a blank the file has lost, "\n" where the value itself had a
+// line break. ambiguous is true where the file cannot say.
+func (lp *listParser) join(prev string, prevCells int, next string, nextIsLast bool, indent int, prevIsFirst bool) (sep string, ambiguous bool) {
+	w := lp.width
+	fcc := w - indent
+	trimmed := lp.trimmedEmpty || !lp.trailingBlank
+	full := prevCells >= w
+	if !trimmed {
+		switch {
+		case strings.HasSuffix(prev, " "):
+			return "", false
+		case full:
+			if lp.spanning(prev, next, prevIsFirst) < fcc {
+				// Word wrap never breaks a word shorter than the field: the file was cut without it.
+				lp.hardSplit = true
+			}
+			return "", false
+		}
+		return "\n", false
+	}
+	if full {
+		if lp.hardSplit || lp.spanning(prev, next, prevIsFirst) >= fcc {
+			return "", false
+		}
+		if lp.widthSeen >= 2 {
+			// Several lines reach the same width: it is the file's width, and a short word cut
+			// at it means the file was cut without word wrap.
+			lp.hardSplit = true
+			return "", false
+		}
+		// Either cut without word wrap at this width, or word-wrapped at a wider one.
+		return " ", true
+	}
+	if lp.hardSplit {
+		if prevCells == w-1 {
+			return " ", true
+		}
+		return "\n", false
+	}
+	// Word wrap: had the next word fitted on the previous line, it would be there.
+	word := next
+	if i := strings.IndexByte(next, ' '); i >= 0 {
+		word = next[:i+1]
+	} else if !nextIsLast {
+		return " ", false
+	}
+	if cells(prev)+1+cells(word) <= fcc {
+		return "\n", false
+	}
+	return " ", false
+}
+
+// spanning returns the length of the word that runs across the break between prev and next.
+func (lp *listParser) spanning(prev, next string, prevIsFirst bool) int {
+	tail := prev
+	if i := strings.LastIndexByte(prev, ' '); i >= 0 {
+		tail = prev[i+1:]
+	} else if !prevIsFirst {
+		return 1 << 30 // the word began on an earlier line: it is at least a field wide
+	}
+	head := next
+	if i := strings.IndexByte(next, ' '); i >= 0 {
+		head = next[:i]
+	}
+	return cells(tail) + cells(head)
+}

@@ -1,0 +1,154 @@
+package export
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Limits on what an export may hold. A file over a limit is refused.
+const (
+	// MaxStructuredSize is the largest Export-Clixml or ConvertTo-Json file read (it is read whole).
+	MaxStructuredSize = 128 << 20
+	// MaxLineLength is the longest line, in characters, of a text export.
+	MaxLineLength = 256 * 1024
+	// MaxProperties is the most properties one object may have.
+	MaxProperties = 10000
+	// MaxDepth is the deepest nesting of a structured export.
+	MaxDepth = 100
+)
+
+// The format names File.Format takes.
+const (
+	FormatList   = "Format-List"
+	FormatTable  = "Format-Table"
+	FormatClixml = "Export-Clixml"
+	FormatJSON   = "ConvertTo-Json"
+	FormatCSV    = "Export-Csv"
+	FormatNetsh  = "netsh"
+	FormatMixed  = "Mixed"
+)
+
+// ParseError is a problem at one line of an export. Its message carries no file name: the
+// command that reports it adds one.
+type ParseError struct {
+	Line int
+	Err  error
+}
+
+// Error returns "line N: what is wrong".
+func (e *ParseError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+// Unwrap returns the underlying error.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// ReadFile reads one export file. Its error names the file once ("PATH: line N: ...").
+func ReadFile(path string) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *PathError already names the file
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory", path)
+	}
+	file, err := read(path, f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return file, nil
+}
+
+// Read reads one export from r; name is recorded as the objects' file. Its error does not name
+// the file.
+func Read(name string, r io.Reader) (*File, error) {
+	return read(name, r, -1)
+}
+
+// read detects the encoding and the format and parses. size is the raw size when known, else -1.
+func read(name string, r io.Reader, size int64) (*File, error) {
+	counter := &countingReader{r: r}
+	tr, err := newTextReader(counter)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(tr, 64*1024)
+	head, err := br.Peek(16 * 1024)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	file := &File{Name: name}
+	format := detectFormat(head)
+	var objs []*Object
+	var warns []Warning
+	switch format {
+	case FormatClixml, FormatJSON:
+		if size > MaxStructuredSize {
+			return nil, fmt.Errorf("%s file of %d bytes is over the %d MiB limit", format, size, MaxStructuredSize>>20)
+		}
+		counter.limit = MaxStructuredSize
+		text, err := io.ReadAll(br)
+		if err != nil {
+			return nil, err
+		}
+		if format == FormatClixml {
+			objs, warns, err = parseCLIXML(name, text)
+		} else {
+			objs, warns, err = parseJSON(name, text)
+		}
+		if err != nil {
+			return nil, err
+		}
+	case FormatCSV:
+		text, err := io.ReadAll(br)
+		if err != nil {
+			return nil, err
+		}
+		objs, warns, err = parseCSV(name, text)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		format, err = readLines(name, br, file)
+		if err != nil {
+			return nil, err
+		}
+	}
+	file.Encoding = tr.Encoding()
+	file.Format = format
+	if objs != nil {
+		file.Objects = objs
+	}
+	file.Warnings = append(file.Warnings, warns...)
+	if len(file.Objects) == 0 {
+		return nil, errors.New("no property found: not an export certswap can read")
+	}
+	for _, o := range file.Objects {
+		if o.File == "" {
+			o.File = name
+		}
+	}
+	return file, nil
+}
+
+// countingReader counts raw bytes and refuses more than limit once a limit is set.
+type countingReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.limit > 0 && c.n > c.limit {
+		return n, fmt.Errorf("file is over the %d MiB limit for Export-Clixml and ConvertTo-Json", c.limit>>20)
+	}
+	return n, err
+}

@@ -1,0 +1,159 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+)
+
+// column is one Format-Table column as its dash run shows it (positions in characters).
+type column struct {
+	name       string
+	start, end int // the dash run: [start, end)
+	right      bool
+}
+
+// readTable reads one Format-Table section: a header line, the dash underline, and one object
+// per row up to the next blank line (notes/powershell-exports.md a.5).
+func readTable(name string, s *lineSource, header line, file *File) error {
+	dash, _ := s.next()
+	hdr := []rune(header.text)
+	d := []rune(dash.text)
+	var cols []column
+	for i := 0; i < len(d); {
+		if d[i] != '-' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(d) && d[j] == '-' {
+			j++
+		}
+		cols = append(cols, column{start: i, end: j})
+		i = j
+	}
+	for i := range cols {
+		cols[i].name = strings.TrimSpace(sub(hdr, cols[i].start, cols[i].end))
+		if i+1 == len(cols) && cols[i].end >= len(d) {
+			// The last header may run past its dashes when the underline was cut short.
+			cols[i].name = strings.TrimSpace(sub(hdr, cols[i].start, len(hdr)))
+		}
+		if cols[i].name == "" {
+			return &ParseError{Line: header.n, Err: fmt.Errorf("table column %d has no header", i+1)}
+		}
+	}
+	if len(cols) > MaxProperties {
+		return &ParseError{Line: header.n, Err: fmt.Errorf("table has more than %d columns", MaxProperties)}
+	}
+	var rows []line
+	for {
+		nx, ok := s.peek(0)
+		if !ok || isBlank(nx.text) {
+			break
+		}
+		l, _ := s.next()
+		rows = append(rows, l)
+	}
+	// A column is right-aligned when every row fills its last dash position and some row
+	// leaves its first one blank (numbers under a wider header, such as PortNumber).
+	tableWidth := len(hdr)
+	for _, r := range rows {
+		if n := len([]rune(r.text)); n > tableWidth {
+			tableWidth = n
+		}
+	}
+	for i := range cols {
+		if i == 0 {
+			continue
+		}
+		allEnd, someStartBlank := true, false
+		for _, r := range rows {
+			rr := []rune(r.text)
+			if at(rr, cols[i].end-1) == ' ' {
+				allEnd = false
+			}
+			if at(rr, cols[i].start) == ' ' {
+				someStartBlank = true
+			}
+		}
+		cols[i].right = allEnd && someStartBlank && len(rows) > 0
+	}
+	for _, r := range rows {
+		o := tableRow(name, cols, r, tableWidth)
+		file.Objects = append(file.Objects, o)
+	}
+	return nil
+}
+
+// tableRow cuts one row into its cells.
+func tableRow(name string, cols []column, r line, tableWidth int) *Object {
+	rr := []rune(r.text)
+	o := &Object{File: name, Line: r.n}
+	// bounds[i] is where column i's text starts; a right-aligned column starts after the last
+	// blank before its dash run ends.
+	bounds := make([]int, len(cols)+1)
+	for i, c := range cols {
+		if c.right {
+			p := c.end - 1
+			for p > 0 && at(rr, p-1) != ' ' {
+				p--
+			}
+			if i > 0 && p <= bounds[i-1] {
+				p = c.start
+			}
+			bounds[i] = p
+		} else {
+			bounds[i] = c.start
+		}
+	}
+	bounds[len(cols)] = len(rr)
+	for i, c := range cols {
+		end := bounds[i+1]
+		edge := end - 1 // where a cell that fills its column ends
+		if i+1 == len(cols) {
+			edge = tableWidth
+		}
+		if c.right {
+			end, edge = c.end, c.end
+		}
+		raw := sub(rr, bounds[i], end)
+		text := strings.TrimSpace(raw)
+		p := Property{Name: c.name, Value: Value{Text: text}, Line: r.n}
+		cut := strings.HasSuffix(text, "...") || strings.HasSuffix(text, "…")
+		if c.right {
+			cut = strings.HasPrefix(text, "...") || strings.HasPrefix(text, "…")
+		}
+		if cut && (c.right || bounds[i]+len([]rune(strings.TrimRight(raw, " "))) >= edge) {
+			p.Lossy = LossyTruncatedCell
+			o.Warnings = append(o.Warnings, PropertyWarning{Property: c.name, Line: r.n, Message: LossyTruncatedCell})
+		}
+		if p.Lossy == "" && isMasked(c.name, text) {
+			p.Lossy = LossyMasked
+			o.Warnings = append(o.Warnings, PropertyWarning{Property: c.name, Line: r.n, Message: LossyMasked})
+		}
+		o.Properties = append(o.Properties, p)
+	}
+	classify(o, nil)
+	return o
+}
+
+// sub returns r[i:j] as a string, clipped to r.
+func sub(r []rune, i, j int) string {
+	if i < 0 {
+		i = 0
+	}
+	if j > len(r) {
+		j = len(r)
+	}
+	if i >= j {
+		return ""
+	}
+	return string(r[i:j])
+}
+
+// at returns r[i], or a blank outside r.
+func at(r []rune, i int) rune {
+	if i < 0 || i >= len(r) {
+		return ' '
+	}
+	return r[i]
+}
