@@ -1,0 +1,113 @@
+package validate
+
+import (
+	"fmt"
+	"strings"
+
+	"certswap/validate/export"
+)
+
+// thumbprintProps are the properties that hold a certificate thumbprint, lower-cased.
+var thumbprintProps = map[string]bool{
+	"thumbprint":                                   true,
+	"certificatehash":                              true,
+	"certificate hash":                             true,
+	"certificatethumbprint":                        true,
+	"externalcertificatethumbprint":                true,
+	"internaltransportcertificatethumbprint":       true,
+	"currentcertificatethumbprint":                 true,
+	"nextcertificatethumbprint":                    true,
+	"previouscertificatethumbprint":                true,
+	"clientcertificatepreauthenticationthumbprint": true,
+}
+
+// thumbprintValue is one thumbprint found in the input.
+type thumbprintValue struct {
+	obj   *export.Object // nil for the --old flag
+	prop  string
+	value string
+}
+
+// thumbprints lists every non-empty, exact thumbprint value of the exports and the --old flag.
+// Lossy values are left to the checks that read them (they report "unknown:").
+func (in *Input) thumbprints() []thumbprintValue {
+	var out []thumbprintValue
+	if in.OldThumbprint != "" && in.Old == nil {
+		out = append(out, thumbprintValue{prop: "--old", value: in.OldThumbprint})
+	}
+	for _, f := range in.Exports {
+		if f == nil {
+			continue
+		}
+		for _, o := range f.Objects {
+			for i := range o.Properties {
+				pr := &o.Properties[i]
+				if !thumbprintProps[strings.ToLower(pr.Name)] || pr.Value.Null || pr.Value.IsList || pr.Lossy != "" {
+					continue
+				}
+				if strings.TrimSpace(pr.Value.Text) == "" {
+					continue
+				}
+				out = append(out, thumbprintValue{obj: o, prop: pr.Name, value: pr.Value.Text})
+			}
+		}
+	}
+	return out
+}
+
+func (in *Input) thumbprintFinding(t thumbprintValue, msg string) Finding {
+	if t.obj == nil {
+		return Finding{Object: "--old", File: nonEmpty(in.OldFile, "--old"), Message: msg}
+	}
+	return objFinding(t.obj, t.prop, msg)
+}
+
+// certificateThumbprintInvalid: a thumbprint is the SHA-1 of the certificate's DER, 40 hex digits;
+// a value that is not 40 hex digits after cleaning names no certificate (a typo gives 42).
+var certificateThumbprintInvalid = &Check{
+	ID:       "certificate-thumbprint-invalid",
+	Product:  ProductCertificate,
+	Summary:  "a thumbprint in an export or on the command line is not 40 hex digits after cleaning",
+	Citation: "DESIGN.md Exactness rules (thumbprint); field-notes.md G-01",
+	Before:   SeverityError,
+	After:    SeverityError,
+	Run: func(in *Input) []Finding {
+		var out []Finding
+		for _, t := range in.thumbprints() {
+			if _, err := cleanThumbprint(t.value); err != nil {
+				where := t.prop
+				if t.obj != nil {
+					where = fmt.Sprintf("%s of %s", t.prop, objectName(t.obj))
+				}
+				out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q, which %v; it names no certificate", where, t.value, err)))
+			}
+		}
+		return out
+	},
+}
+
+// certificateThumbprintCleaned: thumbprints copied from the MMC details dialog carry spaces and an
+// invisible U+200E mark (KB 2023835); cmdlets given such a value find no certificate.
+var certificateThumbprintCleaned = &Check{
+	ID:       "certificate-thumbprint-cleaned",
+	Product:  ProductCertificate,
+	Summary:  "a thumbprint carried spaces, separators or invisible characters that certswap removed",
+	Citation: "KB 2023835 (Microsoft: a thumbprint copied from the MMC certificate snap-in carries an invisible Unicode character); field-notes.md G-01",
+	Before:   SeverityNotice,
+	After:    SeverityNotice,
+	Run: func(in *Input) []Finding {
+		var out []Finding
+		for _, t := range in.thumbprints() {
+			cl, err := cleanThumbprint(t.value)
+			if err != nil || len(cl.Removed) == 0 {
+				continue
+			}
+			where := t.prop
+			if t.obj != nil {
+				where = fmt.Sprintf("%s of %s", t.prop, objectName(t.obj))
+			}
+			out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: certswap removed %s and reads %s; a cmdlet given the value as written finds no certificate", where, t.value, strings.Join(cl.Removed, ", "), cl.Value)))
+		}
+		return out
+	},
+}
