@@ -111,6 +111,14 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 		t := nx.text
 		cur := props[len(props)-1]
 		if isBlank(t) {
+			// A value that ends in a line break leaves a last line of only the indent (or an
+			// empty line where the blanks were trimmed) before the next property of the same
+			// object; the next object starts again with a label this object already has.
+			if l2, ok := s.peek(1); ok && labelAt(l2.text, col) && (t == pad || !hasLabel(props, strings.TrimRight(l2.text[:col-1], " "))) {
+				l, _ := s.next()
+				addCont(cur, l, "")
+				continue
+			}
 			// A blank line inside a multi-line value is followed by another continuation line.
 			j := 1
 			for ; j < 8; j++ {
@@ -228,8 +236,18 @@ func isMasked(name, v string) bool {
 func (lp *listParser) join(prev string, prevCells int, next string, nextIsLast bool, indent int, prevIsFirst bool) (sep string, ambiguous bool) {
 	w := lp.width
 	fcc := w - indent
+	if next == "" {
+		// Wrapping never makes an empty line: the value has an empty line here.
+		return "\n", false
+	}
 	trimmed := lp.trimmedEmpty || !lp.trailingBlank
 	full := prevCells >= w
+	if full && !lp.hardSplit && strings.HasPrefix(next, " ") && strings.Contains(prev, " ") {
+		// Word wrap starts a line with a blank only after a word exactly a field wide; a
+		// line that starts with blanks after one that holds several words is a new line of
+		// a multi-line value (the widest line of the file need not be a wrapped one).
+		full = false
+	}
 	if !trimmed {
 		switch {
 		case strings.HasSuffix(prev, " "):
@@ -288,4 +306,14 @@ func (lp *listParser) spanning(prev, next string, prevIsFirst bool) int {
 		head = next[:i]
 	}
 	return cells(tail) + cells(head)
+}
+
+// hasLabel reports whether props already hold a property of that name.
+func hasLabel(props []*rawProp, name string) bool {
+	for _, p := range props {
+		if strings.EqualFold(p.name, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -77,63 +77,87 @@ func readTable(name string, s *lineSource, header line, file *File) error {
 		}
 		cols[i].right = allEnd && someStartBlank && len(rows) > 0
 	}
-	for _, r := range rows {
-		o := tableRow(name, cols, r, tableWidth)
+	objs := make([]*Object, len(rows))
+	ends := make([][]int, len(rows))
+	colEnd := make([]int, len(cols))
+	for k, r := range rows {
+		objs[k], ends[k] = tableRow(name, cols, r)
+		for i, e := range ends[k] {
+			if e > colEnd[i] {
+				colEnd[i] = e
+			}
+		}
+	}
+	// A cell ending in "..." or "…" was cut only when it fills its column: a left-aligned cell
+	// then reaches as far as the column's widest cell, the last column's as far as the table.
+	for k, o := range objs {
+		for i := range cols {
+			p := &o.Properties[i]
+			t := p.Value.Text
+			var cut bool
+			if cols[i].right {
+				cut = strings.HasPrefix(t, "...") || strings.HasPrefix(t, "…")
+			} else {
+				// The column's width is known when the next column is left-aligned; before a
+				// right-aligned one, a cut cell is as wide as the widest cell of the column.
+				var edge int
+				switch {
+				case i+1 == len(cols):
+					edge = tableWidth
+				case !cols[i+1].right:
+					edge = cols[i+1].start - 1
+				default:
+					edge = colEnd[i]
+				}
+				cut = (strings.HasSuffix(t, "...") || strings.HasSuffix(t, "…")) && ends[k][i] >= edge
+			}
+			switch {
+			case cut:
+				p.Lossy = LossyTruncatedCell
+			case isMasked(p.Name, t):
+				p.Lossy = LossyMasked
+			default:
+				continue
+			}
+			o.Warnings = append(o.Warnings, PropertyWarning{Property: p.Name, Line: p.Line, Message: p.Lossy})
+		}
+		classify(o, nil)
 		file.Objects = append(file.Objects, o)
 	}
 	return nil
 }
 
-// tableRow cuts one row into its cells.
-func tableRow(name string, cols []column, r line, tableWidth int) *Object {
+// tableRow cuts one row into its cells and returns, for each, where its text ends.
+func tableRow(name string, cols []column, r line) (*Object, []int) {
 	rr := []rune(r.text)
 	o := &Object{File: name, Line: r.n}
 	// bounds[i] is where column i's text starts; a right-aligned column starts after the last
 	// blank before its dash run ends.
 	bounds := make([]int, len(cols)+1)
 	for i, c := range cols {
+		bounds[i] = c.start
 		if c.right {
 			p := c.end - 1
 			for p > 0 && at(rr, p-1) != ' ' {
 				p--
 			}
-			if i > 0 && p <= bounds[i-1] {
-				p = c.start
+			if i == 0 || p > bounds[i-1] {
+				bounds[i] = p
 			}
-			bounds[i] = p
-		} else {
-			bounds[i] = c.start
 		}
 	}
 	bounds[len(cols)] = len(rr)
+	ends := make([]int, len(cols))
 	for i, c := range cols {
 		end := bounds[i+1]
-		edge := end - 1 // where a cell that fills its column ends
-		if i+1 == len(cols) {
-			edge = tableWidth
-		}
 		if c.right {
-			end, edge = c.end, c.end
+			end = c.end
 		}
 		raw := sub(rr, bounds[i], end)
-		text := strings.TrimSpace(raw)
-		p := Property{Name: c.name, Value: Value{Text: text}, Line: r.n}
-		cut := strings.HasSuffix(text, "...") || strings.HasSuffix(text, "…")
-		if c.right {
-			cut = strings.HasPrefix(text, "...") || strings.HasPrefix(text, "…")
-		}
-		if cut && (c.right || bounds[i]+len([]rune(strings.TrimRight(raw, " "))) >= edge) {
-			p.Lossy = LossyTruncatedCell
-			o.Warnings = append(o.Warnings, PropertyWarning{Property: c.name, Line: r.n, Message: LossyTruncatedCell})
-		}
-		if p.Lossy == "" && isMasked(c.name, text) {
-			p.Lossy = LossyMasked
-			o.Warnings = append(o.Warnings, PropertyWarning{Property: c.name, Line: r.n, Message: LossyMasked})
-		}
-		o.Properties = append(o.Properties, p)
+		ends[i] = bounds[i] + len([]rune(strings.TrimRight(raw, " ")))
+		o.Properties = append(o.Properties, Property{Name: c.name, Value: Value{Text: strings.TrimSpace(raw)}, Line: r.n})
 	}
-	classify(o, nil)
-	return o
+	return o, ends
 }
 
 // sub returns r[i:j] as a string, clipped to r.
