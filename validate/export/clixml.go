@@ -29,9 +29,10 @@ type clixmlNode struct {
 // its computed value, so a Ref or TNRef costs one map look-up, whatever the file holds.
 type clixmlParser struct {
 	name     string
-	types    map[string][]string // TN RefId → type names
-	values   map[string]Value    // Obj RefId → its value as a property
-	tops     map[string]*Object  // top-level Obj RefId → the object read
+	types    map[string][]string     // TN RefId → type names
+	values   map[string]Value        // Obj RefId → its value as a property
+	lazy     map[string]*clixmlParts // top-level Obj RefId → its parts, until a <Ref> needs its value
+	tops     map[string]*Object      // top-level Obj RefId → the object read
 	warnings []Warning
 
 	// per top-level object
@@ -47,6 +48,7 @@ func parseCLIXML(name string, text []byte) ([]*Object, []Warning, error) {
 		name:   name,
 		types:  map[string][]string{},
 		values: map[string]Value{},
+		lazy:   map[string]*clixmlParts{},
 		tops:   map[string]*Object{},
 	}
 	d := xml.NewDecoder(bytes.NewReader(text))
@@ -226,7 +228,7 @@ func (p *clixmlParser) topObject(n *clixmlNode) (*Object, error) {
 		return nil, err
 	}
 	if n.refID != "" {
-		p.values[n.refID] = parts.value()
+		p.lazy[n.refID] = parts // its value is made only if a <Ref> names it
 	}
 	o := &Object{File: p.name, Line: n.line, Properties: parts.props}
 	o.Warnings = append(o.Warnings, p.propWarnings...)
@@ -285,6 +287,9 @@ func (p *clixmlParser) addCertificate(o *Object, line int, der []byte) {
 	for _, k := range certProps {
 		if _, ok := have[k]; ok {
 			continue
+		}
+		if _, ok := have["Thumbprint"]; ok {
+			break // not a RawData-only export: the values Windows showed are there
 		}
 		o.Properties = append(o.Properties, Property{Name: k, Value: Value{Text: computed[k]}, Line: line})
 		added = append(added, k)
@@ -372,6 +377,11 @@ func (p *clixmlParser) value(n *clixmlNode) (Value, error) {
 		return Value{Text: "System.Security.SecureString"}, nil
 	case "Ref":
 		v, ok := p.values[n.refID]
+		if parts := p.lazy[n.refID]; !ok && parts != nil {
+			v, ok = parts.value(), true
+			p.values[n.refID] = v
+			delete(p.lazy, n.refID)
+		}
 		if !ok {
 			return Value{}, &ParseError{Line: n.line, Err: fmt.Errorf("<Ref RefId=%q> names no earlier object", n.refID)}
 		}
