@@ -152,6 +152,9 @@ issue client '/C=US/O=Contoso/CN=client.contoso.com' 2005 \
 key selfsigned rsa 2048
 issue selfsigned '/CN=EX01' 3C5F00D1 \
 	20250101000000Z 20370101000000Z selfsigned sha256 self
+key selfsigned-sha1 rsa 2048
+issue selfsigned-sha1 '/CN=EX2010' 0A0B0C0D \
+	20250101000000Z 20370101000000Z selfsigned sha1 self
 
 # The field story: same subject, renewal issued by a new intermediate of the same CA.
 # (Look-alike names; the keys are ours, not COMODO's or Sectigo's.)
@@ -174,7 +177,7 @@ key new-mail rsa 2048
 issue new-mail '/CN=mail.contoso.com' E3B0C44298FC1C149AFBF4C8996FB924 \
 	20250601000000Z 20370601235959Z mail sha256 sectigo-dv
 
-CERTS='root-ca issuing-ca tls-rsa tls-ec wildcard expired sha1 rsa1024 client selfsigned comodo-root comodo-dv old-mail usertrust-root sectigo-dv new-mail'
+CERTS='root-ca issuing-ca tls-rsa tls-ec wildcard expired sha1 rsa1024 client selfsigned selfsigned-sha1 comodo-root comodo-dv old-mail usertrust-root sectigo-dv new-mail'
 
 # Odd certificates, laid out with openssl asn1parse -genconf. Their signatures are dummies
 # (nothing verifies them); crypto/x509 refuses some of them and Windows loads them all.
@@ -311,6 +314,7 @@ cp client.der "$OUT/client.cer"
 cp expired.der "$OUT/expired.cer"
 cp wildcard.der "$OUT/wildcard.cer"
 cp selfsigned.der "$OUT/selfsigned.cer"
+cp selfsigned-sha1.der "$OUT/selfsigned-sha1.cer"
 cp old-mail.der "$OUT/old-mail.cer"
 cp new-mail.der "$OUT/new-mail.cer"
 openssl x509 -in new-mail.pem -out "$OUT/new-mail.pem"

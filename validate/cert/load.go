@@ -203,7 +203,7 @@ func checkDER(data []byte) error {
 	case !ok || h+l > len(data):
 		return fmt.Errorf("truncated DER at byte %d", len(data))
 	case h+l < len(data):
-		return fmt.Errorf("%d bytes of unexpected data after the DER structure at byte %d", len(data)-h-l, h+l)
+		return fmt.Errorf("unexpected data after the DER structure at byte %d", h+l)
 	}
 	return nil
 }
@@ -502,8 +502,44 @@ func orderChain(leaves, certs []*Certificate) []*Certificate {
 	return chain
 }
 
+// maxPFXIterations caps the MAC key-derivation iterations certswap will run for a PFX, so a
+// damaged or hostile file cannot keep it busy for minutes. Windows and OpenSSL write 2,000 to
+// 10,000; Java writes up to a few hundred thousand.
+const maxPFXIterations = 1_000_000
+
+// macIterations reads the iteration count of a PFX's MacData without decrypting anything
+// (1 when there is no MacData or no count, 0 when it cannot be read).
+func macIterations(data []byte) int64 {
+	s := cryptobyte.String(data)
+	var pfx, mac cryptobyte.String
+	var has bool
+	if !s.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.SkipASN1(cbasn1.INTEGER) || !pfx.SkipASN1(cbasn1.SEQUENCE) ||
+		!pfx.ReadOptionalASN1(&mac, &has, cbasn1.SEQUENCE) {
+		return 0
+	}
+	if !has {
+		return 1
+	}
+	if !mac.SkipASN1(cbasn1.SEQUENCE) || !mac.SkipASN1(cbasn1.OCTET_STRING) {
+		return 0
+	}
+	if mac.Empty() {
+		return 1
+	}
+	var n int64
+	if !mac.ReadASN1Integer(&n) {
+		return 0
+	}
+	return n
+}
+
 // loadPFX opens a PFX with the password logic of LoadOptions.
 func loadPFX(data []byte, opts LoadOptions) (*File, error) {
+	if n := macIterations(data); n < 1 {
+		return nil, errors.New("damaged PFX: its MAC data cannot be read")
+	} else if n > maxPFXIterations {
+		return nil, fmt.Errorf("PFX asks for %d MAC iterations; certswap stops at %d", n, maxPFXIterations)
+	}
 	if opts.Password != nil {
 		return decodePFX(data, *opts.Password)
 	}
