@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,4 +68,57 @@ func needTool(t testing.TB, name string) string {
 		t.Skipf("SKIPPING: %s not found; this test needs it as the independent oracle", name)
 	}
 	return p
+}
+
+// runTool runs an external program and returns its combined output and exit code.
+func runTool(t testing.TB, name string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(needTool(t, name), args...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return string(out), ee.ExitCode()
+		}
+		t.Fatalf("%s: %v", name, err)
+	}
+	return string(out), 0
+}
+
+// writeTemp writes b to a new file named name in a temporary folder and returns its path.
+func writeTemp(t testing.TB, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// osslVerify runs osslsigncode verify against the root of alg and reports whether it passed:
+// exit code 0 and "Signature verification: ok" in its output, which must agree.
+func osslVerify(t testing.TB, name string, b []byte, alg string) (bool, string) {
+	t.Helper()
+	p := writeTemp(t, name, b)
+	out, code := runTool(t, "osslsigncode", "verify", "-CAfile", filepath.Join(testdataDir, "root-"+alg+".pem"), "-in", p)
+	ok := strings.Contains(out, "Signature verification: ok")
+	if ok != (code == 0) {
+		t.Fatalf("osslsigncode verify: exit code %d disagrees with its output:\n%s", code, out)
+	}
+	return ok, out
+}
+
+// signFixture signs a fixture script with a fixture PFX.
+func signFixture(t testing.TB, script, alg string, opts SignOptions) []byte {
+	t.Helper()
+	key, chain := loadPFX(t, "codesign-"+alg+".pfx")
+	out, err := Sign(script, readFixture(t, script), key, chain, opts)
+	if err != nil {
+		t.Fatalf("Sign %s with %s: %v", script, alg, err)
+	}
+	return out
+}
+
+// rootsFor returns the trusted root of a fixture chain.
+func rootsFor(t testing.TB, alg string) []*x509.Certificate {
+	return []*x509.Certificate{loadPEM(t, "root-"+alg+".pem")}
 }

@@ -296,7 +296,14 @@ func verifyChain(signer *x509.Certificate, certs, roots []*x509.Certificate, at 
 	}
 	chains, err := verify(at)
 	if err == nil {
-		return chains[0], Valid, ""
+		// Every certificate of the block must lie on the verified chain: one the chain does not
+		// use (a changed copy of the root, say) would be bytes that nothing checks.
+		for _, ch := range chains {
+			if onChain(certs, ch) {
+				return ch, Valid, ""
+			}
+		}
+		return nil, Malformed, "signature: a certificate in the signature is not on the chain to the trusted root"
 	}
 	// Is there a chain at some other time? Its certificates' validity periods overlap from the
 	// latest NotBefore among them, so trying every NotBefore finds it.
@@ -330,4 +337,14 @@ func verifyChain(signer *x509.Certificate, certs, roots []*x509.Certificate, at 
 		return nil, UntrustedRoot, "untrusted root: the signer's chain leads to no trusted root"
 	}
 	return nil, UntrustedRoot, fmt.Sprintf("untrusted root: %v", err)
+}
+
+// onChain reports whether every certificate of certs appears, byte for byte, in chain.
+func onChain(certs, chain []*x509.Certificate) bool {
+	for _, c := range certs {
+		if !slices.ContainsFunc(chain, func(d *x509.Certificate) bool { return bytes.Equal(c.Raw, d.Raw) }) {
+			return false
+		}
+	}
+	return true
 }
