@@ -591,11 +591,22 @@ def make_json(thumb):
         "TlsDomainCapabilities":  [
 
                                   ],
-        "Server":  "System.Object[]",
+        "Server":  {
+                       "Rdn":  "CN=EX01",
+                       "Parent":  "Servers",
+                       "Depth":  9,
+                       "DistinguishedName":  "CN=EX01,CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=contoso,DC=com",
+                       "Name":  "EX01"
+                   },
         "TransportRole":  16384,
         "WhenChangedUTC":  "\/Date(1736937000000)\/",
         "Name":  "Default Frontend EX01",
-        "Identity":  "EX01\\Default Frontend EX01"
+        "Identity":  {
+                         "Rdn":  "CN=Default Frontend EX01",
+                         "Parent":  "SMTP Receive Connectors",
+                         "Depth":  12,
+                         "Name":  "Default Frontend EX01"
+                     }
     },
     {
         "AuthMechanism":  14,
@@ -622,6 +633,21 @@ def make_json(thumb):
 ]'''
     write(os.path.join(J, "receive-connector-ps51.json"), ps51)
     write(os.path.join(J, "receive-connector-ps51-utf8.json"), ps51, encoding="utf-8", newline="\n")
+    # Windows PowerShell 5.1 ConvertTo-Json -Depth 1, one object: objects at depth 1 become their
+    # ToString (exact for SmtpX509Identifier and Fqdn; a collection's type name for the lists).
+    d1 = r'''{
+    "DNSRoutingEnabled":  false,
+    "SmartHosts":  "System.Object[]",
+    "Fqdn":  "mail.contoso.com",
+    "TlsCertificateName":  "<I>CN=Go Daddy Secure Certificate Authority - G2, OU=http://certs.godaddy.com/repository/, O=\"GoDaddy.com, Inc.\", L=Scottsdale, S=Arizona, C=US<S>CN=mail.contoso.com",
+    "RequireTLS":  true,
+    "Enabled":  true,
+    "AddressSpaces":  "Microsoft.Exchange.Data.MultiValuedProperty`1[[Microsoft.Exchange.Data.AddressSpace, Microsoft.Exchange.Data, Version=15.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]",
+    "CloudServicesMailEnabled":  true,
+    "Name":  "Outbound to Office 365",
+    "Identity":  "Outbound to Office 365"
+}'''
+    write(os.path.join(J, "send-connector-ps51-depth1.json"), d1)
     # PowerShell 7 ConvertTo-Json -EnumsAsStrings (two-space indentation, ISO 8601 dates), one
     # object (not an array), UTF-8 without BOM, LF.
     ps7 = '''{
