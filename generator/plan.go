@@ -194,10 +194,10 @@ type ADFSFarm struct {
 	SSLBindings           []ObjectChange `json:"sslBindings"`
 	NetshBindings         []ObjectChange `json:"netshBindings"`
 	// ManualBindings are IP-port HTTP.sys bindings (0.0.0.0:443) that the AD FS cmdlets leave alone.
-	ManualBindings []ObjectChange `json:"manualBindings"`
-	Nodes                 []string       `json:"nodes"`
-	Actions               []Action       `json:"actions"`
-	RollbackActions       []Action       `json:"rollbackActions"`
+	ManualBindings  []ObjectChange `json:"manualBindings"`
+	Nodes           []string       `json:"nodes"`
+	Actions         []Action       `json:"actions"`
+	RollbackActions []Action       `json:"rollbackActions"`
 }
 
 // WAPFarm is the change on the Web Application Proxy nodes: one runbook run on every node.
@@ -499,10 +499,16 @@ func (b *builder) exchangeChange(c Change) error {
 		if err != nil {
 			return err
 		}
+		if c.New != b.p.Certificate.TLSCertificateName {
+			return changeErr(c, "new value %s is not the new certificate's TlsCertificateName", quoteForMessage(c.New))
+		}
 		s.ReceiveConnectors = append(s.ReceiveConnectors, oc(c))
 	case export.KindSendConnector, export.KindHybridConfiguration:
 		if !strings.EqualFold(c.Property, "TlsCertificateName") {
 			return changeErr(c, "cannot change property %q", c.Property)
+		}
+		if c.New != b.p.Certificate.TLSCertificateName {
+			return changeErr(c, "new value %s is not the new certificate's TlsCertificateName", quoteForMessage(c.New))
 		}
 		b.org = append(b.org, c)
 	case export.KindExchangeCertificate:
@@ -567,7 +573,7 @@ func (b *builder) exchangeChange(c Change) error {
 			return err
 		}
 		s.ForceSMTP = true
-		s.InternalTransportOld = strings.ToUpper(c.Old)
+		s.InternalTransportOld = cleanThumbprint(c.Old)
 	case export.KindEdgeSubscription:
 		name := c.Server
 		if name == "" {
@@ -630,7 +636,25 @@ func isThumbprint(s string) bool {
 	return true
 }
 
+// cleanThumbprint returns s upper-cased without blanks, colons and invisible marks when that leaves
+// 40 hex digits (a thumbprint as netsh, MMC or an export shows it); otherwise s unchanged.
+func cleanThumbprint(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case ' ', '\t', ':', '-', '\u200e', '\u200f', '\u200b', '\u200c', '\u200d', '\ufeff', '\u00a0', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if t := b.String(); isThumbprint(t) {
+		return strings.ToUpper(t)
+	}
+	return s
+}
+
 func (b *builder) adfsChange(c Change) error {
+	c.Old = cleanThumbprint(c.Old)
 	f := b.adfsFarm()
 	if c.Server != "" {
 		f.Nodes = addNode(f.Nodes, c.Server)
@@ -657,6 +681,7 @@ func (b *builder) adfsChange(c Change) error {
 }
 
 func (b *builder) wapChange(c Change) error {
+	c.Old = cleanThumbprint(c.Old)
 	if b.p.WAP == nil {
 		b.p.WAP = &WAPFarm{File: "wap.ps1", RollbackFile: "wap-rollback.ps1"}
 	}
