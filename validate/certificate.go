@@ -274,7 +274,7 @@ var certificateIssuerSubjectChanged = &Check{
 			if old == newName {
 				continue
 			}
-			iss, subj, err := parseTLSName(old)
+			iss, subj, err := cert.ParseTLSCertificateName(old)
 			if err != nil {
 				continue
 			}

@@ -172,12 +172,12 @@ var checkCases = map[string][]checkCase{
 			in := base()
 			in.Exports = files(obj(export.KindWapApplication, "", "wapapps.txt", 3, "Name", "OWA", "ID", "0f0e", "ExternalCertificateThumbprint", tpOld+"AB"))
 			return in
-		}, want: []want{{sev: SeverityError, object: "OWA", file: "wapapps.txt", line: 5, msg: []string{"has 42 hex digits, not 40"}}}},
+		}, want: []want{{sev: SeverityError, object: "OWA", file: "wapapps.txt", line: 5, msg: []string{"42 hex digits; a thumbprint has 40"}}}},
 		{name: "old-flag", in: func() *Input {
 			in := base()
 			in.OldThumbprint = "9F8E7D6C5B4A39281706F5E4D3C2B1A09876543"
 			return in
-		}, want: []want{{sev: SeverityError, object: "--old", file: "--old", msg: []string{"has 39 hex digits"}}}},
+		}, want: []want{{sev: SeverityError, object: "--old", file: "--old", msg: []string{"39 hex digits"}}}},
 		{name: "clean", in: func() *Input {
 			in := base()
 			in.OldThumbprint = strings.ToLower(tpOld)
@@ -190,7 +190,7 @@ var checkCases = map[string][]checkCase{
 			in := base()
 			in.OldThumbprint = "\u200e9f 8e 7d 6c 5b 4a 39 28 17 06 f5 e4 d3 c2 b1 a0 98 76 54 32"
 			return in
-		}, want: []want{{sev: SeverityNotice, object: "--old", file: "--old", msg: []string{"removed U+200E, space", "reads " + tpOld, `"\u200e9f 8e`}}}},
+		}, want: []want{{sev: SeverityNotice, object: "--old", file: "--old", msg: []string{"removed 1 U+200E LEFT-TO-RIGHT MARK, 19 spaces", "reads " + tpOld, `"\u200e9f 8e`}}}},
 		{name: "lower-case-only", in: func() *Input {
 			in := base()
 			in.OldThumbprint = strings.ToLower(tpOld)
@@ -276,16 +276,22 @@ var checkCases = map[string][]checkCase{
 			{sev: SeverityWarning, object: `EX01\Uses ST`, file: "EX01/Get-ReceiveConnector.txt", line: 12,
 				fix: `Set-ReceiveConnector -Identity 'EX01\Uses ST' -TlsCertificateName '` + newName + `'`, msg: []string{"uses ST= where Windows prints S="}},
 			{sev: SeverityWarning, object: `EX01\Lower tags`, file: "EX01/Get-ReceiveConnector.txt", line: 22,
-				fix: `Set-ReceiveConnector -Identity 'EX01\Lower tags' -TlsCertificateName '` + newName + `'`, msg: []string{"lower-case tags"}},
+				fix: `Set-ReceiveConnector -Identity 'EX01\Lower tags' -TlsCertificateName '` + newName + `'`, msg: []string{`tags must be written "<I>" and "<S>" in upper case`}},
 			{sev: SeverityWarning, object: `EX01\Other case`, file: "EX01/Get-ReceiveConnector.txt", line: 32,
 				fix: `Set-ReceiveConnector -Identity 'EX01\Other case' -TlsCertificateName '` + newName + `'`},
 		}},
-		{name: "forward-order-unrelated", in: func() *Input {
+		{name: "forward-order", in: func() *Input {
 			in := base()
-			in.Exports = files(receiveConnector("EX02", "Partner", 10, "<I>C=US, O=Fabrikam, CN=Fabrikam CA<S>C=US, CN=smtp.fabrikam.com", "smtp.fabrikam.com"))
+			in.Exports = files(receiveConnector("EX01", "Forward", 10, "<I>C=GB, S=Greater Manchester, L=Salford, O=Sectigo Limited, CN=Sectigo RSA Domain Validation Secure Server CA<S>CN=mail.contoso.com", "mail.contoso.com"))
+			return in
+		}, want: []want{{sev: SeverityWarning, object: `EX01\Forward`, file: "EX01/Get-ReceiveConnector.txt", line: 12,
+			fix: `Set-ReceiveConnector -Identity 'EX01\Forward' -TlsCertificateName '` + newName + `'`, msg: []string{"forward order"}}}},
+		{name: "lower-tags-unrelated", in: func() *Input {
+			in := base()
+			in.Exports = files(receiveConnector("EX02", "Partner", 10, "<i>CN=Fabrikam CA<s>CN=smtp.fabrikam.com", "smtp.fabrikam.com"))
 			return in
 		}, want: []want{{sev: SeverityWarning, object: `EX02\Partner`, file: "EX02/Get-ReceiveConnector.txt", line: 12,
-			msg: []string{"forward order", "certswap cannot tell which"}}}},
+			msg: []string{"upper case", "certswap cannot tell which"}}}},
 		{name: "well-formed", in: func() *Input {
 			in := base()
 			in.Exports = files(receiveConnector("EX01", "Default Frontend EX01", 10, oldName, "mail.contoso.com"),

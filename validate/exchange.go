@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"certswap/validate/cert"
 	"fmt"
 	"strings"
 
@@ -56,10 +57,10 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 			if v == "" || v == newName || !in.old.names[v] {
 				continue
 			}
-			if compareTLSName(v, newName).CannotMatch {
+			if cert.CompareTLSCertificateName(v, newName).CannotMatch {
 				continue
 			}
-			iss, _, _ := parseTLSName(v)
+			iss, _, _ := cert.ParseTLSCertificateName(v)
 			msg := fmt.Sprintf("%s %s has TlsCertificateName %q, which names the old certificate (issuer %q); the new certificate's is %q: %s", kindWord(t.kind), objectName(o), v, iss, newName, t.breaks)
 			f := objFinding(o, "TlsCertificateName", msg)
 			line, ch, err := tlsNameFix(t, o, v, newName)
@@ -135,7 +136,7 @@ var exchangeTLSNameCannotMatch = &Check{
 				if v == "" {
 					continue
 				}
-				cmp := compareTLSName(v, newName)
+				cmp := cert.CompareTLSCertificateName(v, newName)
 				if !cmp.CannotMatch {
 					continue
 				}

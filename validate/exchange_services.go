@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"certswap/validate/cert"
 	"fmt"
 	"net/url"
 	"sort"
@@ -123,7 +124,7 @@ func (in *Input) isOld(c *export.Object) bool {
 		return true
 	}
 	subj, iss := exchangeCertNames(c)
-	return tp != in.New.Thumbprint && subj != "" && in.old.names[tlsName(iss, subj)]
+	return tp != in.New.Thumbprint && subj != "" && in.old.names[cert.TLSCertificateName(iss, subj)]
 }
 
 // exchangeServicesParity: services are not inherited by a renewed certificate and assignments are

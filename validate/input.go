@@ -79,7 +79,7 @@ func buildIndex(files []*export.File) *index {
 func (in *Input) objects(k export.Kind) []*export.Object { return in.idx.byKind[k] }
 
 func (in *Input) newName() string {
-	return tlsName(in.New.Issuer, in.New.Subject)
+	return cert.TLSCertificateName(in.New.Issuer, in.New.Subject)
 }
 
 func (in *Input) minDays() int {
@@ -90,17 +90,9 @@ func (in *Input) minDays() int {
 }
 
 // ---- property access ----
-// TODO(lead): replace get/text/list with (*export.Object).Get/Text/List once committed.
 
-// get returns the object's property with the given name (PowerShell names are case-insensitive).
-func get(o *export.Object, name string) (*export.Property, bool) {
-	for i := range o.Properties {
-		if strings.EqualFold(o.Properties[i].Name, name) {
-			return &o.Properties[i], true
-		}
-	}
-	return nil, false
-}
+// get returns the object's property with the given name (case-insensitive, as PowerShell).
+func get(o *export.Object, name string) (*export.Property, bool) { return o.Get(name) }
 
 // text returns the property's text: "" when absent or null, the items joined by ", " for a list.
 func text(o *export.Object, name string) string {
@@ -115,7 +107,8 @@ func text(o *export.Object, name string) string {
 }
 
 // list returns the property's items: a CLIXML/JSON list as is, a Format-List "{a, b}" split on
-// ", ", a plain "a, b" text split on commas; empty items dropped.
+// ", ", and a plain "a, b" text split on commas (flags enums such as AuthMechanism print without
+// braces, which (*export.Object).List keeps as one item); empty items dropped.
 func list(o *export.Object, name string) []string {
 	p, ok := get(o, name)
 	if !ok || p.Value.Null {

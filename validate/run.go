@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"certswap/validate/cert"
 	"errors"
 	"fmt"
 	"sort"
@@ -222,7 +223,7 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 	case in.Old != nil:
 		o.cert = in.Old
 		o.thumbprints[in.Old.Thumbprint] = true
-		o.names[tlsName(in.Old.Issuer, in.Old.Subject)] = true
+		o.names[cert.TLSCertificateName(in.Old.Issuer, in.Old.Subject)] = true
 		o.issuer, o.subject = in.Old.Issuer, in.Old.Subject
 		o.dnsNames = in.Old.DNSNames
 		o.how = "old certificate from " + nonEmpty(in.OldFile, "--old")
@@ -230,9 +231,9 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 		if file == "" {
 			file = "--old"
 		}
-		cl, err := cleanThumbprint(in.OldThumbprint)
+		cl, err := cert.CleanThumbprint(in.OldThumbprint)
 		if err != nil {
-			o.how = "old certificate unknown: the --old thumbprint " + err.Error()
+			o.how = "old certificate unknown: the --old thumbprint is not usable: " + err.Error()
 			break
 		}
 		o.thumbprints[cl.Value] = true
@@ -281,11 +282,11 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 				if v == "" || lossy(c, "TlsCertificateName") != "" || v == newName {
 					continue
 				}
-				cmp := compareTLSName(v, newName)
+				cmp := cert.CompareTLSCertificateName(v, newName)
 				if cmp.CannotMatch {
 					continue
 				}
-				iss, subj, err := parseTLSName(v)
+				iss, subj, err := cert.ParseTLSCertificateName(v)
 				if err != nil || subj != in.New.Subject || iss == in.New.Issuer {
 					continue
 				}
@@ -349,7 +350,7 @@ func (o *oldInfo) addExchangeCert(c *export.Object) {
 	}
 	subj, iss := exchangeCertNames(c)
 	if subj != "" && iss != "" {
-		o.names[tlsName(iss, subj)] = true
+		o.names[cert.TLSCertificateName(iss, subj)] = true
 		if o.issuer == "" {
 			o.issuer, o.subject = iss, subj
 		}
@@ -392,7 +393,7 @@ func cleanOrEmpty(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	cl, err := cleanThumbprint(s)
+	cl, err := cert.CleanThumbprint(s)
 	if err != nil {
 		return ""
 	}

@@ -105,7 +105,7 @@ func TestInferOldNotes(t *testing.T) {
 			in.Exports = files(exchangeCert("EX01", tpOld, mailSubject, comodoIssuer, "IIS, SMTP", "False", 1))
 			return in
 		}, "old certificate from the --old thumbprint " + tpOld + " (issuer and subject from EX01/Get-ExchangeCertificate.txt)"},
-		{"bad-thumbprint", func() *Input { in := base(); in.OldThumbprint = "xyz"; return in }, "old certificate unknown: the --old thumbprint holds 'x'"},
+		{"bad-thumbprint", func() *Input { in := base(); in.OldThumbprint = "xyz"; return in }, `old certificate unknown: the --old thumbprint is not usable: contains "x"`},
 		{"from-connectors", func() *Input {
 			in := base()
 			in.Exports = files(receiveConnector("EX01", "A", 10, oldName, "mail.contoso.com"))

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"certswap/validate/cert"
 	"fmt"
 	"strings"
 
@@ -74,12 +75,12 @@ var certificateThumbprintInvalid = &Check{
 	Run: func(in *Input) []Finding {
 		var out []Finding
 		for _, t := range in.thumbprints() {
-			if _, err := cleanThumbprint(t.value); err != nil {
+			if _, err := cert.CleanThumbprint(t.value); err != nil {
 				where := t.prop
 				if t.obj != nil {
 					where = fmt.Sprintf("%s of %s", t.prop, objectName(t.obj))
 				}
-				out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q, which %v; it names no certificate", where, t.value, err)))
+				out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: %v; it names no certificate", where, t.value, err)))
 			}
 		}
 		return out
@@ -98,7 +99,7 @@ var certificateThumbprintCleaned = &Check{
 	Run: func(in *Input) []Finding {
 		var out []Finding
 		for _, t := range in.thumbprints() {
-			cl, err := cleanThumbprint(t.value)
+			cl, err := cert.CleanThumbprint(t.value)
 			if err != nil || len(cl.Removed) == 0 {
 				continue
 			}
