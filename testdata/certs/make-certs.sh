@@ -333,6 +333,10 @@ openssl crl2pkcs7 -nocrl -certfile usertrust-root.pem -certfile new-mail.pem -ce
 	-outform DER -out "$OUT/new-mail-chain.p7b"
 openssl crl2pkcs7 -nocrl -certfile root-ca.pem -certfile tls-rsa.pem -certfile issuing-ca.pem \
 	-out "$OUT/tls-rsa-chain.p7b.pem"
+# BER with indefinite lengths (as some CAs publish chains): an S/MIME signature by tls-rsa
+# whose SignedData carries tls-rsa and its chain
+printf 'certswap' | openssl smime -sign -signer tls-rsa.pem -inkey tls-rsa.key -certfile tls-chain.pem \
+	-nodetach -stream -outform DER -out "$OUT/tls-rsa-signed-ber.p7b"
 # two unrelated leaves in one PEM
 cat old-mail.pem new-mail.pem > "$OUT/two-leaves.pem"
 for o in $ODD; do cp "$o.der" "$OUT/$o.der"; done

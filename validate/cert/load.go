@@ -194,18 +194,95 @@ func classify(data []byte) derKind {
 	return kindUnknown
 }
 
-// checkDER checks that data is exactly one complete DER element.
-func checkDER(data []byte) error {
+// checkDER checks that data is one complete DER element, followed by nothing or by zero
+// bytes only (Windows pads the PKCS#7 it exports with zeros, dotnet/runtime#59212). It
+// returns the element without the padding.
+func checkDER(data []byte) ([]byte, error) {
 	h, l, indefinite, ok := header(data, 0)
 	switch {
 	case indefinite:
-		return errors.New("BER indefinite-length encoding is not supported (convert the file to DER)")
+		return nil, errors.New("BER indefinite-length encoding is not supported (convert the file to DER)")
 	case !ok || h+l > len(data):
-		return fmt.Errorf("truncated DER at byte %d", len(data))
-	case h+l < len(data):
-		return fmt.Errorf("unexpected data after the DER structure at byte %d", h+l)
+		return nil, fmt.Errorf("truncated DER at byte %d", len(data))
 	}
-	return nil
+	for i, b := range data[h+l:] {
+		if b != 0 {
+			return nil, fmt.Errorf("unexpected data after the DER structure at byte %d", h+l+i)
+		}
+	}
+	return data[:h+l], nil
+}
+
+// errTruncated is berToDER's report of input that ends too soon; normalizeP7B says where.
+var errTruncated = errors.New("truncated")
+
+// maxBERDepth bounds the nesting berToDER follows.
+const maxBERDepth = 64
+
+// berToDER rewrites BER indefinite lengths as definite ones, leaving everything else as it
+// is. Some CAs publish their PKCS#7 chains this way; the certificates inside are DER. It
+// returns the element and the number of input bytes it took.
+func berToDER(data []byte, depth int) ([]byte, int, error) {
+	if depth > maxBERDepth {
+		return nil, 0, errors.New("BER nesting too deep")
+	}
+	h, l, indefinite, ok := header(data, 0)
+	if !ok {
+		return nil, 0, errTruncated
+	}
+	if !indefinite {
+		if h+l > len(data) {
+			return nil, 0, errTruncated
+		}
+		return data[:h+l], h + l, nil
+	}
+	if data[0]&0x20 == 0 {
+		return nil, 0, errors.New("indefinite length on a primitive BER element")
+	}
+	var content []byte
+	off := h
+	for {
+		if off+2 <= len(data) && data[off] == 0 && data[off+1] == 0 {
+			off += 2
+			break
+		}
+		if off >= len(data) {
+			return nil, 0, errTruncated
+		}
+		el, n, err := berToDER(data[off:], depth+1)
+		if err != nil {
+			return nil, 0, err
+		}
+		content = append(content, el...)
+		off += n
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.Tag(data[0]), func(b *cryptobyte.Builder) { b.AddBytes(content) })
+	out, err := b.Bytes()
+	if err != nil {
+		return nil, 0, errors.New("BER element too large")
+	}
+	return out, off, nil
+}
+
+// normalizeP7B returns a P7B's DER, converting BER indefinite lengths first.
+func normalizeP7B(data []byte) ([]byte, error) {
+	if _, _, indefinite, _ := header(data, 0); !indefinite {
+		return checkDER(data)
+	}
+	der, n, err := berToDER(data, 0)
+	if errors.Is(err, errTruncated) {
+		return nil, fmt.Errorf("truncated DER at byte %d", len(data))
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, b := range data[n:] {
+		if b != 0 {
+			return nil, fmt.Errorf("unexpected data after the DER structure at byte %d", n+i)
+		}
+	}
+	return der, nil
 }
 
 func loadDER(data []byte, opts LoadOptions) (*File, error) {
@@ -213,7 +290,13 @@ func loadDER(data []byte, opts LoadOptions) (*File, error) {
 	if kind == kindUnknown {
 		return nil, errNotCertFile
 	}
-	if err := checkDER(data); err != nil {
+	var err error
+	if kind == kindP7B {
+		data, err = normalizeP7B(data)
+	} else {
+		data, err = checkDER(data)
+	}
+	if err != nil {
 		return nil, err
 	}
 	switch kind {
@@ -332,11 +415,11 @@ func loadPEM(text string) (*File, error) {
 			return nil, fmt.Errorf("line %d: PEM block %q is not valid Base64", begin, label)
 		}
 		if isP7 {
-			if err := checkDER(der); err != nil {
-				return nil, fmt.Errorf("line %d: %w", begin, err)
-			}
 			if classify(der) != kindP7B {
 				return nil, fmt.Errorf("line %d: PEM block %q is not PKCS#7 SignedData", begin, label)
+			}
+			if der, err = normalizeP7B(der); err != nil {
+				return nil, fmt.Errorf("line %d: %w", begin, err)
 			}
 			cs, err := parseP7B(der)
 			if err != nil {
@@ -352,7 +435,7 @@ func loadPEM(text string) (*File, error) {
 				der = der[:h+l]
 			}
 		}
-		if err := checkDER(der); err != nil {
+		if der, err = checkDER(der); err != nil {
 			return nil, fmt.Errorf("line %d: %w", begin, err)
 		}
 		c, err := Parse(der)

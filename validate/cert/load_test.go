@@ -84,6 +84,7 @@ var loadCases = []struct {
 	{"old-mail-bagattrs.pem", nil, FormatPEM, []string{"old-mail"}, []string{"comodo-dv", "comodo-root"}, ""},
 	{"new-mail-chain.p7b", nil, FormatP7B, []string{"new-mail"}, []string{"sectigo-dv", "usertrust-root"}, ""},
 	{"tls-rsa-chain.p7b.pem", nil, FormatP7B, []string{"tls-rsa"}, []string{"issuing-ca", "root-ca"}, ""},
+	{"tls-rsa-signed-ber.p7b", nil, FormatP7B, []string{"tls-rsa"}, []string{"issuing-ca", "root-ca"}, ""},
 	{"two-leaves.pem", nil, FormatPEM, []string{"old-mail", "new-mail"}, nil, ""},
 	{"odd-negative-serial.der", nil, FormatDER, []string{"odd-negative-serial"}, nil, ""},
 	{"odd-dates.der", nil, FormatDER, []string{"odd-dates"}, nil, ""},
@@ -232,6 +233,9 @@ func TestLoadPassword(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	der := mustRead(t, "tls-rsa.cer")
 	pemText := string(mustRead(t, "new-mail.pem"))
+	pfx := mustRead(t, "tls-rsa-modern.pfx")
+	p7b := mustRead(t, "new-mail-chain.p7b")
+	ber := mustRead(t, "tls-rsa-signed-ber.p7b")
 	csr := makeCSR(t)
 	cases := []struct {
 		name string
@@ -249,8 +253,12 @@ func TestLoadErrors(t *testing.T) {
 		{"wrong password", mustRead(t, "new-mail.pfx"), LoadOptions{Password: ptr("x")}, "wrong password"},
 		{"no password", mustRead(t, "new-mail.pfx"), LoadOptions{}, "password required (use --password-file or --password-env)"},
 		{"truncated DER", der[:500], LoadOptions{}, "truncated DER at byte 500"},
-		{"trailing data", append(bytes.Clone(der), 0, 0), LoadOptions{}, fmt.Sprintf("unexpected data after the DER structure at byte %d", len(der))},
-		{"BER", append([]byte{0x30, 0x80}, der[4:]...), LoadOptions{}, "BER indefinite-length encoding is not supported (convert the file to DER)"},
+		{"trailing data", append(bytes.Clone(der), 0, 5), LoadOptions{}, fmt.Sprintf("unexpected data after the DER structure at byte %d", len(der)+1)},
+		{"BER certificate", append([]byte{0x30, 0x80}, der[4:]...), LoadOptions{}, "BER indefinite-length encoding is not supported (convert the file to DER)"},
+		{"BER PFX", append([]byte{0x30, 0x80}, pfx[4:]...), LoadOptions{}, "BER indefinite-length encoding is not supported (convert the file to DER)"},
+		{"BER P7B without end", ber[:len(ber)-2], LoadOptions{}, fmt.Sprintf("truncated DER at byte %d", len(ber)-2)},
+		{"BER P7B with trailing data", append(bytes.Clone(ber), 1), LoadOptions{}, fmt.Sprintf("unexpected data after the DER structure at byte %d", len(ber))},
+		{"P7B with trailing data", append(bytes.Clone(p7b), 0, 0, 7), LoadOptions{}, fmt.Sprintf("unexpected data after the DER structure at byte %d", len(p7b)+2)},
 		{"damaged certificate", damage(der, 13), LoadOptions{}, "not an X.509 certificate (bad serial number)"},
 		{"CSR PEM", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csr}), LoadOptions{}, "a certificate signing request (CSR), not a certificate"},
 		{"key only PEM", []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), LoadOptions{}, "PEM file holds no certificate (only PRIVATE KEY)"},
@@ -314,7 +322,7 @@ func mustPKCS8(t *testing.T) []byte {
 // TestLoadTruncated cuts PFX, DER and P7B files at many offsets: always an error, never a
 // panic, and once the first headers are there, the truncation is named.
 func TestLoadTruncated(t *testing.T) {
-	for _, file := range []string{"tls-rsa-modern.pfx", "tls-rsa-rc2.pfx", "tls-rsa.cer", "tls-ec.der", "new-mail-chain.p7b", "odd-negative-serial.der"} {
+	for _, file := range []string{"tls-rsa-modern.pfx", "tls-rsa-rc2.pfx", "tls-rsa.cer", "tls-ec.der", "new-mail-chain.p7b", "tls-rsa-signed-ber.p7b", "odd-negative-serial.der"} {
 		data := mustRead(t, file)
 		step := max(1, len(data)/300)
 		for i := 1; i < len(data); i += step {
@@ -360,6 +368,7 @@ func TestLoadTextForms(t *testing.T) {
 		{"X509 CERTIFICATE label", bytes.ReplaceAll(pemLF, []byte(" CERTIFICATE"), []byte(" X509 CERTIFICATE")), FormatPEM},
 		{"bare Base64 one line", []byte(strings.ReplaceAll(b64(der), "\n", "")), FormatBase64},
 		{"bare Base64 CRLF, final newline", []byte(strings.ReplaceAll(b64(der), "\n", "\r\n") + "\r\n"), FormatBase64},
+		{"DER with zero padding", append(bytes.Clone(der), 0, 0, 0, 0), FormatDER},
 		{"bare Base64 with BOM", append([]byte("\xef\xbb\xbf"), b64(der)...), FormatBase64},
 		{"bare Base64 UTF-16LE", utf16le(b64(der), true, binary.LittleEndian), FormatBase64},
 	}
@@ -447,5 +456,23 @@ func BenchmarkLoadPFX(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadP7BPadding: Windows pads the PKCS#7 it exports with zero bytes
+// (dotnet/runtime#59212); the certificates are read as from the unpadded file.
+func TestLoadP7BPadding(t *testing.T) {
+	p7b := mustRead(t, "new-mail-chain.p7b")
+	plain, err := Load("a.p7b", p7b, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded, err := Load("b.p7b", append(bytes.Clone(p7b), 0, 0, 0, 0), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if padded.Format != FormatP7B || len(padded.Leaves) != 1 || padded.Leaves[0].Thumbprint != plain.Leaves[0].Thumbprint ||
+		len(padded.Chain) != len(plain.Chain) {
+		t.Errorf("padded P7B read differently: %+v", padded)
 	}
 }

@@ -76,6 +76,12 @@ func Parse(der []byte) (*Certificate, error) {
 	return c, nil
 }
 
+// TLSCertificateName returns the value Exchange stores in a connector's TlsCertificateName
+// for this certificate: "<I>" + Issuer + "<S>" + Subject.
+func (c *Certificate) TLSCertificateName() string {
+	return TLSCertificateName(c.Issuer, c.Subject)
+}
+
 // tbs holds what readCertificate takes from the DER. Byte slices point into a private copy.
 type tbs struct {
 	raw         []byte // the TBSCertificate element

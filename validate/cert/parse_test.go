@@ -257,6 +257,17 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestCertificateTLSCertificateName(t *testing.T) {
+	c, err := Parse(mustRead(t, "new-mail.cer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<I>CN=Sectigo RSA Domain Validation Secure Server CA, O=Sectigo Limited, L=Salford, S=Greater Manchester, C=GB<S>CN=mail.contoso.com"
+	if got := c.TLSCertificateName(); got != want {
+		t.Errorf("TLSCertificateName() = %q\nwant %q", got, want)
+	}
+}
+
 func short(s string) string {
 	if len(s) > 120 {
 		return s[:60] + "…" + s[len(s)-40:]
