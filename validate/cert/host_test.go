@@ -131,3 +131,23 @@ func TestIsWildcard(t *testing.T) {
 		}
 	}
 }
+
+func FuzzCovers(f *testing.F) {
+	f.Add("*.contoso.com", "mail.contoso.com")
+	f.Add("xn--bcher-kva.example", "bücher.example")
+	f.Add("192.0.2.25", "[::ffff:192.0.2.25]")
+	f.Add("*.", ".")
+	f.Fuzz(func(t *testing.T, san, host string) {
+		c := &Certificate{DNSNames: []string{san}, IPAddresses: []string{san}, RawSubject: utf8Name("x")}
+		got := c.Covers(host)
+		if got.Covered && got.By != san {
+			t.Fatalf("covered by %q, not the only entry %q", got.By, san)
+		}
+		if got.Warning != "" {
+			t.Fatalf("warning with a SAN present: %q", got.Warning)
+		}
+		if !got.Covered && got.By != "" {
+			t.Fatalf("By without coverage: %+v", got)
+		}
+	})
+}

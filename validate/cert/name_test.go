@@ -239,6 +239,9 @@ func TestWindowsNameDecisions(t *testing.T) {
 		{"constructed OCTET STRING is not unwrapped", "300E310C300A06035504032403040100", "CN=#2403040100"},
 		{"UTCTime value as #hex", "3018311630140603550403170D 3236313230313134303030305A", "CN=#170D3236313230313134303030305A"},
 		{"only VT and FF quote, not U+00A0", "300D310B300906035504030C02C2A0", "CN=\u00a0"},
+		// notes §3: Windows does not validate string contents (dotnet/runtime#88037).
+		{"PrintableString with characters it does not allow", "300F310D300B06035504031304 402A5F26", "CN=@*_&"},
+		{"NumericString with letters", "300E310C300A060355040312035553 41", "CN=USA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
