@@ -130,7 +130,7 @@ func parseLines(rest []byte, form commentForm, line int) ([]byte, error) {
 		line++
 		j := bytes.Index(rest, []byte("\r\n"))
 		if j < 0 {
-			if len(rest) == 0 || bytes.HasPrefix(rest, []byte(form.end)) {
+			if bytes.HasPrefix(rest, []byte(form.end)) {
 				return nil, fmt.Errorf("line %d: signature block does not end with %q and CRLF", line, form.end)
 			}
 			return nil, fmt.Errorf("line %d: signature block has no end line", line)

@@ -1,0 +1,208 @@
+package authenticode
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// osslSign signs script (written as name) with osslsigncode and extra options, returning the
+// signed bytes.
+func osslSign(t *testing.T, name string, script []byte, pfx string, extra ...string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in-"+name), filepath.Join(dir, "out-"+name)
+	if err := os.WriteFile(in, script, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"sign", "-pkcs12", filepath.Join(testdataDir, pfx), "-pass", pfxPassword}, extra...)
+	o, code := runTool(t, "osslsigncode", append(args, "-in", in, "-out", out)...)
+	if code != 0 {
+		t.Fatalf("osslsigncode sign: %d\n%s", code, o)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestVerifyStatuses(t *testing.T) {
+	rsaSigned := signFixture(t, "ascii.ps1", "rsa", SignOptions{})
+	sha1Signed := signFixture(t, "ascii.ps1", "rsa", SignOptions{Hash: crypto.SHA1})
+	expKey, expChain := loadPFX(t, "expired-rsa.pfx")
+	expiredSigned, err := Sign("a.ps1", readFixture(t, "ascii.ps1"), expKey, expChain, SignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsKey, tlsChain := loadPFX(t, "tls-rsa.pfx")
+	tlsSigned, err := Sign("a.ps1", readFixture(t, "ascii.ps1"), tlsKey, tlsChain, SignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// osslsigncode writes a signingTime; 2025-06-01 lies before the leaf's validity.
+	earlySigned := osslSign(t, "a.ps1", readFixture(t, "ascii.ps1"), "codesign-rsa.pfx", "-time", "1748736000")
+	// osslsigncode signs BOM-less UTF-8 (certswap refuses to): hashed as UTF-8, with a warning.
+	noBOM := osslSign(t, "a.ps1", []byte("Write-Host 'Köln'\r\n"), "codesign-rsa.pfx", "-time", "1785585600")
+	// An unauthenticated blob is an unsigned attribute certswap does not accept.
+	blob := osslSign(t, "a.ps1", readFixture(t, "ascii.ps1"), "codesign-rsa.pfx", "-addUnauthenticatedBlob")
+	u16be := append([]byte{0xFE, 0xFF}, encodeASCII("a\r\n"+hashForm.render([]byte{0x30, 0}), UTF16BE)...)
+	rsaRoot, ecRoot := rootsFor(t, "rsa"), rootsFor(t, "ec")
+	date := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	cases := []struct {
+		name    string
+		script  []byte
+		roots   []*x509.Certificate
+		at      time.Time
+		want    Status
+		msg     string // substring of Message
+		warning string // expected warning, if any
+	}{
+		{"valid", rsaSigned, rsaRoot, testAt, Valid, "valid until 2036-01-01", ""},
+		{"unsigned", readFixture(t, "ascii.ps1"), rsaRoot, testAt, NotSigned, "no signature block", ""},
+		{"no roots", rsaSigned, nil, testAt, UntrustedRoot, "untrusted root", ""},
+		{"other root", rsaSigned, ecRoot, testAt, UntrustedRoot, "untrusted root", ""},
+		{"leaf expired since", rsaSigned, rsaRoot, date("2036-06-01"), Expired, "signing certificate expired on 2036-01-01", ""},
+		{"leaf not yet valid", rsaSigned, rsaRoot, date("2025-06-01"), Expired, "signing certificate is not valid before 2026-01-01", ""},
+		{"whole chain expired", rsaSigned, rsaRoot, date("2041-01-01"), Expired, "signing certificate expired on 2036-01-01", ""},
+		{"signed with an expired certificate", expiredSigned, rsaRoot, testAt, Expired, "signing certificate expired on 2025-01-01", ""},
+		{"signer without codeSigning EKU", tlsSigned, rsaRoot, testAt, NotCodeSigning, "no codeSigning EKU", ""},
+		{"signingTime before the leaf's validity", earlySigned, rsaRoot, testAt, Expired, "signingTime 2025-06-01T00:00:00Z lies outside", ""},
+		{"BOM-less UTF-8", noBOM, rsaRoot, testAt, Valid, "valid until", WarnEncodingAmbiguous},
+		{"SHA1", sha1Signed, rsaRoot, testAt, Valid, "valid until", WarnSHA1},
+		{"unauthenticated blob", blob, rsaRoot, testAt, Malformed, "unexpected unsigned attribute", ""},
+		{"UTF-16 BE", u16be, rsaRoot, testAt, Malformed, "UTF-16 BE", ""},
+		{"second block", slices.Concat(rsaSigned, rsaSigned[bytes.Index(rsaSigned, []byte("\r\n# SIG")):]), rsaRoot, testAt, Malformed, "a second line starts with", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := Verify("a.ps1", c.script, VerifyOptions{Roots: c.roots, At: c.at})
+			if r.Status != c.want || !strings.Contains(r.Message, c.msg) {
+				t.Errorf("got %s %q, want %s %q", r.Status, r.Message, c.want, c.msg)
+			}
+			if c.warning != "" && !slices.Contains(r.Warnings, c.warning) {
+				t.Errorf("warnings %q lack %q", r.Warnings, c.warning)
+			}
+			if c.want != NotSigned && c.want != Malformed && (r.Signer == nil || r.DigestAlgorithm == "") {
+				t.Errorf("signer %v, digest %q not reported", r.Signer, r.DigestAlgorithm)
+			}
+		})
+	}
+}
+
+func TestParseBlock(t *testing.T) {
+	der := []byte("certswap test DER, any bytes: \x00\x01\x02\xFF and long enough to need two lines of base64 text")
+	b64 := base64.StdEncoding.EncodeToString(der)
+	good := "Get-Date\r\n" + hashForm.render(der)
+	cases := []struct {
+		name, file, text string
+		want             string // error substring; "" = ok
+	}{
+		{"canonical", "a.ps1", good, ""},
+		{"canonical psm1", "a.PSM1", good, ""},
+		{"xml form", "a.ps1xml", "<x/>\r\n" + xmlForm.render(der), ""},
+		{"hash form in ps1xml", "a.ps1xml", good, ErrNotSigned.Error()},
+		{"unsigned", "a.ps1", "Get-Date\r\n", ErrNotSigned.Error()},
+		{"marker not at line start", "a.ps1", "Get-Date # SIG # Begin signature block\r\n", ErrNotSigned.Error()},
+		{"unknown extension", "a.bat", good, "unsupported file type"},
+		{"trailing CRLF", "a.ps1", good + "\r\n", "line 7: data after the end of the signature block"},
+		{"trailing text", "a.ps1", good + "x", "data after the end"},
+		{"no final CRLF", "a.ps1", strings.TrimSuffix(good, "\r\n"), "does not end with"},
+		{"LF before marker", "a.ps1", strings.Replace(good, "\r\n\r\n#", "\r\n\n#", 1), "not preceded by CRLF"},
+		{"marker at start of file", "a.ps1", strings.TrimPrefix(hashForm.render(der), "\r\n"), "line 1: signature block is not preceded by CRLF"},
+		{"76-character lines", "a.ps1", "Get-Date\r\n\r\n# SIG # Begin signature block\r\n# " + b64[:76] + "\r\n# " + b64[76:] + "\r\n# SIG # End signature block\r\n", "signature line of 76 characters"},
+		{"short first line", "a.ps1", "Get-Date\r\n\r\n# SIG # Begin signature block\r\n# " + b64[:60] + "\r\n# " + b64[60:] + "\r\n# SIG # End signature block\r\n", "not in canonical form"},
+		{"blank in line", "a.ps1", strings.Replace(good, "# "+b64[:4], "#  "+b64[1:4], 1), "invalid character"},
+		{"no end line", "a.ps1", strings.Replace(good, "# SIG # End signature block\r\n", "", 1), "no end line"},
+		{"padding in the middle", "a.ps1", "x\r\n\r\n# SIG # Begin signature block\r\n# QQ==QQ==\r\n# SIG # End signature block\r\n", "invalid base64"},
+		{"non-zero padding bits", "a.ps1", "x\r\n\r\n# SIG # Begin signature block\r\n# QR==\r\n# SIG # End signature block\r\n", "invalid base64"},
+		{"empty block", "a.ps1", "x\r\n\r\n# SIG # Begin signature block\r\n# SIG # End signature block\r\n", "empty signature block"},
+		{"text after begin", "a.ps1", strings.Replace(good, "block\r\n#", "block \r\n#", 1), "characters after the begin marker"},
+		{"UTF-16 LE", "a.ps1", string(append([]byte{0xFF, 0xFE}, encodeASCII(good, UTF16LE)...)), ""},
+		{"UTF-16 LE, one 8-bit line", "a.ps1", string(append(append([]byte{0xFF, 0xFE}, encodeASCII("Get-Date\r\n", UTF16LE)...), hashForm.render(der)...)), ErrNotSigned.Error()},
+		{"UTF-16 odd length", "a.ps1", string(append([]byte{0xFF, 0xFE}, encodeASCII(good, UTF16LE)...)) + "x", "odd length"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			blk, err := ParseBlock(c.file, []byte(c.text))
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("unexpected error %v", err)
+			case c.want == "":
+				if !bytes.Equal(blk.DER, der) {
+					t.Errorf("DER %q", blk.DER)
+				}
+			case err == nil:
+				t.Fatalf("no error, want %q", c.want)
+			case !strings.Contains(err.Error(), c.want):
+				t.Errorf("error %q, want %q", err, c.want)
+			}
+			if c.want == ErrNotSigned.Error() && !errors.Is(err, ErrNotSigned) {
+				t.Errorf("error %v is not ErrNotSigned", err)
+			}
+		})
+	}
+}
+
+// fuzzSeeds adds every script in testdata/signing to a fuzz corpus.
+func fuzzSeeds(f *testing.F) {
+	names, err := filepath.Glob(filepath.Join(testdataDir, "*.ps1"))
+	if err != nil || len(names) == 0 {
+		f.Fatalf("no seeds: %v", err)
+	}
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("x\r\n\r\n# SIG # Begin signature block\r\n# MAA=\r\n# SIG # End signature block\r\n"))
+}
+
+// FuzzParseBlock: no panic; a block that parses renders back to the same bytes.
+func FuzzParseBlock(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, script []byte) {
+		blk, err := ParseBlock("f.ps1", script)
+		if err != nil {
+			return
+		}
+		again := append(slices.Clone(blk.Signed), encodeASCII(hashForm.render(blk.DER), blk.Encoding)...)
+		if !bytes.Equal(again, script) {
+			t.Fatalf("parsed block does not render back to the input")
+		}
+	})
+}
+
+// FuzzVerify: no panic, a known status, and Valid only for a file whose block parses.
+func FuzzVerify(f *testing.F) {
+	fuzzSeeds(f)
+	roots := []*x509.Certificate{loadPEM(f, "root-rsa.pem"), loadPEM(f, "root-ec.pem")}
+	known := []Status{Valid, HashMismatch, NotSigned, UntrustedRoot, Expired, NotCodeSigning, Malformed}
+	f.Fuzz(func(t *testing.T, script []byte) {
+		r := Verify("f.ps1", script, VerifyOptions{Roots: roots, At: testAt})
+		if !slices.Contains(known, r.Status) {
+			t.Fatalf("unknown status %q", r.Status)
+		}
+		if r.Status == Valid {
+			if _, err := ParseBlock("f.ps1", script); err != nil {
+				t.Fatalf("Valid but ParseBlock: %v", err)
+			}
+		}
+	})
+}
