@@ -91,7 +91,10 @@ func (r *csvReader) field() (csvField, error) {
 			switch c := r.text[r.pos]; {
 			case c == r.delim, c == '\r', c == '\n':
 			default:
-				return f, &ParseError{Line: r.line, Err: fmt.Errorf("text after the closing double quote of a field: %q", c)}
+				if r.line != f.line {
+					return f, &ParseError{Line: f.line, Err: fmt.Errorf("text after the closing double quote of a field that runs on to line %d: a double quote is missing or extra", r.line)}
+				}
+				return f, &ParseError{Line: f.line, Err: fmt.Errorf("text after the closing double quote of a field: %q", c)}
 			}
 		}
 		f.text = b.String()

@@ -33,7 +33,7 @@ var jsonEnumProps = map[string]bool{
 
 // jsonTypeName matches the text ConvertTo-Json writes for an object deeper than -Depth whose
 // ToString is its type name ("System.Object[]", "Microsoft.Exchange.Data.MultiValuedProperty`1[[...]]").
-var jsonTypeName = regexp.MustCompile("^(Deserialized\\.|Selected\\.)?(System|Microsoft)(\\.[A-Za-z_][A-Za-z0-9_]*)+(`[0-9]+\\[\\[.*\\]\\])?(\\[\\])?$")
+var jsonTypeName = regexp.MustCompile("^(Deserialized\\.|Selected\\.)?(System|Microsoft)(\\.[A-Za-z_][A-Za-z0-9_]*)+(`[0-9]+\\[.*\\])?(\\[\\])?$")
 
 // jsonDate matches a Windows PowerShell 5.1 date, "\/Date(1326441600000)\/" (the JSON escape
 // of the slash already removed).

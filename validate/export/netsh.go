@@ -62,8 +62,10 @@ func netshSplit(line string) (label, value string, ok bool) {
 }
 
 // parseNetsh reads the output of `netsh http show sslcert` (English), one object of kind
-// NetshSslBinding per binding, its properties named by netsh's labels. The properties of an
-// "Extended Properties:" sub-block are named "Extended Properties[K].Label", K counting the
+// NetshSslBinding per binding, its properties named by netsh's labels. A label certswap does not
+// know (another language, a layout it has not seen) is an error, never a silent half-parse
+// (notes/field-notes.md G-03); inside an "Extended Properties:" sub-block any label is kept. The
+// properties of such a sub-block are named "Extended Properties[K].Label", K counting the
 // sub-blocks of the binding from 0. firstLine is the file line of text's first line.
 func parseNetsh(name string, text []byte, firstLine int) ([]*Object, []Warning, error) {
 	if firstLine < 1 {
@@ -79,6 +81,7 @@ func parseNetsh(name string, text []byte, firstLine int) ([]*Object, []Warning, 
 		finishCur = func() {
 			if cur != nil {
 				classify(cur, nil)
+				cur.Kind = KindNetshSslBinding // whatever labels it has, it is a binding
 				objs = append(objs, cur)
 				cur = nil
 			}
@@ -128,8 +131,7 @@ func parseNetsh(name string, text []byte, firstLine int) ([]*Object, []Warning, 
 		if ext >= 0 {
 			pname = fmt.Sprintf("Extended Properties[%d].%s", ext, label)
 		} else if !netshLabels[label] {
-			cur.Warnings = append(cur.Warnings, PropertyWarning{Property: label, Line: ln,
-				Message: fmt.Sprintf("netsh label %q is not one certswap knows; kept as it is", label)})
+			return nil, nil, &ParseError{Line: ln, Err: fmt.Errorf("unknown netsh label %q: not a layout certswap reads (only English netsh http show sslcert output is read)", label)}
 		}
 		cur.Properties = append(cur.Properties, Property{Name: pname, Value: Value{Text: value}, Line: ln})
 	}
