@@ -163,6 +163,9 @@ func compareDN(stored, want string) (cannot, content bool, msgs []string) {
 	if strings.EqualFold(stored, want) {
 		return true, false, []string{"differs only in case"}
 	}
+	if stored == "" {
+		return false, true, nil // an empty name (Windows prints "" for one)
+	}
 	sr, ok := parseDNString(stored)
 	if !ok {
 		return true, true, []string{"malformed (unbalanced quotes or an attribute without \"=\")"}

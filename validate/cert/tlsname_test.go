@@ -193,6 +193,11 @@ func TestCompareTLSCertificateName(t *testing.T) {
 			want:   TLSCertificateName(`CN="a<S>b"`, mailSubject), equal: true,
 		},
 		{name: "empty stored value", stored: "", want: want, cannotMatch: true, explain: "malformed: empty"},
+		{
+			name: "empty issuer stored", stored: "<I><S>" + mailSubject, want: want, issuer: true,
+			explain: `issuer differs: "` + sectigoIssuer + `" vs ""`,
+		},
+		{name: "empty names on both sides", stored: "<I><S>", want: "<I><S>", equal: true},
 		{name: "no tags", stored: mailSubject, want: want, cannotMatch: true, explain: `malformed: does not start with "<I>"`},
 		{name: "missing <S>", stored: "<I>" + sectigoIssuer, want: want, cannotMatch: true, explain: `malformed: has no "<S>" tag`},
 		{
