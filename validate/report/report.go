@@ -1,0 +1,54 @@
+// Package report writes a validate.Report for people and for CI: text (grouped by object, most
+// severe first, the fix under each finding, a one-line summary), JSON (DESIGN.md's shape, every key
+// always present), SARIF 2.1.0 (one rule per check of the table, one result per finding with its file
+// and line) and JUnit XML (one test case per check and object). It also writes the check table for
+// `certswap checks`.
+//
+// It only formats: it never decides what a finding is, never exits, and writes nothing but w.
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"certswap/validate"
+)
+
+// Formats lists the report formats Write accepts.
+var Formats = []string{"text", "json", "sarif", "junit"}
+
+// Write writes r in the given format: "text" (no colour), "json", "sarif" or "junit" (failures at
+// or above error; use WriteJUnit for another threshold).
+func Write(w io.Writer, r *validate.Report, format string) error {
+	switch format {
+	case "text":
+		return WriteText(w, r, false)
+	case "json":
+		return WriteJSON(w, r)
+	case "sarif":
+		return WriteSARIF(w, r)
+	case "junit":
+		return WriteJUnit(w, r, validate.SeverityError)
+	}
+	return fmt.Errorf("unknown format %q (use %s)", format, strings.Join(Formats, ", "))
+}
+
+// printable escapes control characters (and nothing else) so that a value from an export cannot
+// move the cursor or colour a terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r <= 0x1F || (r >= 0x7F && r <= 0x9F) }
