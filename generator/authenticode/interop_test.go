@@ -51,6 +51,8 @@ func TestInteropOutHashesAndForms(t *testing.T) {
 		{"a.psm1", 0, "SHA256"},
 		{"a.psd1", 0, "SHA256"},
 		{"a.ps1xml", 0, "SHA256"},
+		{"a.psc1", 0, "SHA256"},
+		{"a.cdxml", 0, "SHA256"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+"/"+c.want, func(t *testing.T) {
@@ -66,7 +68,7 @@ func TestInteropOutHashesAndForms(t *testing.T) {
 				t.Errorf("osslsigncode did not read %s:\n%s", c.want, out)
 			}
 			wantBegin := "\r\n# SIG # Begin signature block\r\n"
-			if strings.HasSuffix(c.name, ".ps1xml") {
+			if ext := filepath.Ext(c.name); ext == ".ps1xml" || ext == ".psc1" || ext == ".cdxml" {
 				wantBegin = "\r\n<!-- SIG # Begin signature block -->\r\n"
 			}
 			if !bytes.Contains(signed, []byte(wantBegin)) {

@@ -54,6 +54,15 @@ func TestVerifyStatuses(t *testing.T) {
 	noBOM := osslSign(t, "a.ps1", []byte("Write-Host 'Köln'\r\n"), "codesign-rsa.pfx", "-time", "1785585600")
 	// An unauthenticated blob is an unsigned attribute certswap does not accept.
 	blob := osslSign(t, "a.ps1", readFixture(t, "ascii.ps1"), "codesign-rsa.pfx", "-addUnauthenticatedBlob")
+	// An RFC 3161 timestamp from a throwaway TSA (openssl req): accepted, named, not checked.
+	tsaDir := t.TempDir()
+	if out, code := runTool(t, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+		"-keyout", filepath.Join(tsaDir, "tsa.key"), "-out", filepath.Join(tsaDir, "tsa.pem"), "-subj", "/CN=throwaway TSA",
+		"-days", "3650", "-addext", "extendedKeyUsage=critical,timeStamping", "-addext", "keyUsage=critical,digitalSignature"); code != 0 {
+		t.Fatal(out)
+	}
+	stamped := osslSign(t, "a.ps1", readFixture(t, "ascii.ps1"), "codesign-rsa.pfx", "-TSA-certs", filepath.Join(tsaDir, "tsa.pem"),
+		"-TSA-key", filepath.Join(tsaDir, "tsa.key"), "-TSA-time", "1785585600", "-time", "1785585600")
 	u16be := append([]byte{0xFE, 0xFF}, encodeASCII("a\r\n"+hashForm.render([]byte{0x30, 0}), UTF16BE)...)
 	rsaRoot, ecRoot := rootsFor(t, "rsa"), rootsFor(t, "ec")
 	date := func(s string) time.Time {
@@ -85,6 +94,7 @@ func TestVerifyStatuses(t *testing.T) {
 		{"BOM-less UTF-8", noBOM, rsaRoot, testAt, Valid, "valid until", WarnEncodingAmbiguous},
 		{"SHA1", sha1Signed, rsaRoot, testAt, Valid, "valid until", WarnSHA1},
 		{"unauthenticated blob", blob, rsaRoot, testAt, Malformed, "unexpected unsigned attribute", ""},
+		{"timestamp", stamped, rsaRoot, testAt, Valid, "the timestamp was not checked", WarnTimestamp},
 		{"UTF-16 BE", u16be, rsaRoot, testAt, Malformed, "UTF-16 BE", ""},
 		{"second block", slices.Concat(rsaSigned, rsaSigned[bytes.Index(rsaSigned, []byte("\r\n# SIG")):]), rsaRoot, testAt, Malformed, "a second line starts with", ""},
 	}
@@ -205,4 +215,66 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 	})
+}
+
+// resignDER replaces the DER of a signed file's block, keeping the canonical block layout, so
+// that only the DER rules are under test.
+func resignDER(t *testing.T, signed []byte, der []byte) []byte {
+	t.Helper()
+	blk, err := ParseBlock("a.ps1", signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(slices.Clone(blk.Signed), encodeASCII(hashForm.render(der), blk.Encoding)...)
+}
+
+// DER that is not canonical, or not in the fixed shape, is Malformed even where the
+// signature would still verify. osslsigncode's verdict is logged for comparison.
+func TestVerifyDERRules(t *testing.T) {
+	signed := signFixture(t, "ascii.ps1", "rsa", SignOptions{})
+	blk, err := ParseBlock("a.ps1", signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := parseSignedData(blk.DER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swap := func(der []byte, elems [][]byte) []byte {
+		a, b := elems[0], elems[1]
+		joined := slices.Concat(a, b)
+		if !bytes.Contains(der, joined) {
+			t.Fatal("elements not adjacent")
+		}
+		return bytes.Replace(der, joined, slices.Concat(b, a), 1)
+	}
+	longLen := func(der []byte) []byte {
+		// 30 82 HH LL -> 30 83 00 HH LL: the same length with a needless leading zero octet.
+		if der[1] != 0x82 {
+			t.Fatalf("outer length form %#x", der[1])
+		}
+		return slices.Concat([]byte{0x30, 0x83, 0x00}, der[2:])
+	}
+	cases := []struct {
+		name string
+		der  []byte
+		msg  string
+	}{
+		{"long-form length with a leading zero", longLen(blk.DER), "not a DER ContentInfo"},
+		{"byte after the ContentInfo", append(slices.Clone(blk.DER), 0), "data after the signature's ContentInfo"},
+		{"certificates out of DER order", swap(blk.DER, sd.certs), "not in DER order"},
+		{"signed attributes out of DER order", swap(blk.DER, sd.attrs), "not in DER order"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := resignDER(t, signed, c.der)
+			r := Verify("a.ps1", b, VerifyOptions{Roots: rootsFor(t, "rsa"), At: testAt})
+			if r.Status != Malformed || !strings.Contains(r.Message, c.msg) {
+				t.Errorf("got %s %q, want Malformed %q", r.Status, r.Message, c.msg)
+			}
+			if ok, _ := osslVerify(t, "a.ps1", b, "rsa"); ok {
+				t.Logf("osslsigncode gap: it accepts %s", c.name)
+			}
+		})
+	}
 }
