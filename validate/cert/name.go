@@ -37,8 +37,12 @@ import (
 // Latin-1; a value is cut at its first U+0000 (crypt32 works with C strings);
 // unpaired surrogates in a BMPString and invalid UTF-8 in a UTF8String become
 // U+FFFD; an odd-length BMPString or UniversalString whose length is not a
-// multiple of four, an RDN with no attribute and trailing bytes after the Name are
-// DER errors. The result is always valid UTF-8.
+// multiple of four, an RDN with no attribute, trailing bytes after the Name and
+// BER-only forms (indefinite or non-minimal lengths) are DER errors. The attribute
+// table is the default Windows one (current Windows: SERIALNUMBER, not the
+// OID.2.5.4.5 of the .NET 2.0 era); names a machine registers itself
+// (CryptRegisterOIDInfo, e.g. by CryptoPro CSP) are not known. The result is
+// always valid UTF-8.
 func WindowsName(der []byte) string {
 	s, _ := formatName(der, true)
 	return s
