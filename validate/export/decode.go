@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -73,7 +74,7 @@ func newTextReader(raw io.Reader) (textReader, error) {
 		case even > 0 && even*4 >= units && odd*8 < even:
 			return newUTF16Reader(br, unicode.BigEndian, EncUTF16BE), nil
 		case even+odd > 0:
-			return nil, errors.New("encoding cannot be told: NUL bytes that follow no UTF-16 pattern (binary file?)")
+			return nil, fmt.Errorf("encoding cannot be told: NUL bytes that follow no UTF-16 pattern, binary file? (%w)", ErrUnknownFormat)
 		}
 	}
 	return &eightBitReader{r: br, enc: EncUTF8, mode: modeUndecided}, nil
@@ -154,6 +155,10 @@ func (e *eightBitReader) Read(p []byte) (int, error) {
 func (e *eightBitReader) check(b []byte) ([]byte, error) {
 	i := 0
 	for i < len(b) {
+		if n := asciiPrefix(b[i:]); n > 0 {
+			i += n
+			continue
+		}
 		c := b[i]
 		if c < utf8.RuneSelf {
 			if c == 0 {
@@ -300,3 +305,18 @@ func (c *utf16Checker) Read(p []byte) (int, error) {
 
 // printable8 reports whether b is a printable ASCII byte or a line-end byte.
 func printable8(b byte) bool { return b >= 0x20 && b < 0x7F || b == '\n' || b == '\r' }
+
+// asciiPrefix returns how many leading bytes of b, in whole 8-byte words, are ASCII without
+// NUL: the fast path of the 8-bit check.
+func asciiPrefix(b []byte) int {
+	n := 0
+	for len(b)-n >= 8 {
+		w := binary.LittleEndian.Uint64(b[n:])
+		// A byte is >= 0x80, or zero (the classic "has zero byte" test), somewhere in w.
+		if w&0x8080808080808080 != 0 || (w-0x0101010101010101)&^w&0x8080808080808080 != 0 {
+			break
+		}
+		n += 8
+	}
+	return n
+}

@@ -89,7 +89,7 @@ func (s *lineSource) rawLine() (line, bool) {
 		b, err := s.br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
 			s.acc = append(s.acc, b...)
-			if len(s.acc) > MaxLineLength && utf8.RuneCount(s.acc) > MaxLineLength {
+			if len(s.acc) > MaxLineLength+2 && utf8.RuneCount(s.acc) > MaxLineLength+2 {
 				s.err = &ParseError{Line: s.n + 1, Err: fmt.Errorf("line longer than %d characters", MaxLineLength)}
 				return line{}, false
 			}
@@ -112,13 +112,13 @@ func (s *lineSource) rawLine() (line, bool) {
 				return line{}, false
 			}
 		}
+		t = bytes.TrimSuffix(t, []byte{'\n'})
+		t = bytes.TrimSuffix(t, []byte{'\r'})
 		if len(t) > MaxLineLength && utf8.RuneCount(t) > MaxLineLength {
 			s.err = &ParseError{Line: s.n + 1, Err: fmt.Errorf("line longer than %d characters", MaxLineLength)}
 			return line{}, false
 		}
 		s.n++
-		t = bytes.TrimSuffix(t, []byte{'\n'})
-		t = bytes.TrimSuffix(t, []byte{'\r'})
 		t = bytes.TrimPrefix(t, []byte("\ufeff"))
 		if bytes.IndexByte(t, 0x1b) >= 0 {
 			t = stripEscapes(t)
@@ -249,10 +249,11 @@ func (s *lineSource) next() (line, bool) {
 		return line{}, false
 	}
 	l := s.queue[0]
-	s.queue[0] = line{}
-	s.queue = s.queue[1:]
-	if len(s.queue) == 0 {
-		s.queue = s.queue[:0:0]
+	if len(s.queue) == 1 {
+		s.queue = s.queue[:0]
+	} else {
+		copy(s.queue, s.queue[1:])
+		s.queue = s.queue[:len(s.queue)-1]
 	}
 	return l, true
 }
@@ -301,7 +302,15 @@ func isDashLine(t string) bool {
 // code unit.
 func cells(s string) int {
 	n := 0
-	for i := 0; i < len(s); {
+	for len(s)-n >= 8 {
+		w := uint64(s[n]) | uint64(s[n+1])<<8 | uint64(s[n+2])<<16 | uint64(s[n+3])<<24 |
+			uint64(s[n+4])<<32 | uint64(s[n+5])<<40 | uint64(s[n+6])<<48 | uint64(s[n+7])<<56
+		if w&0x8080808080808080 != 0 {
+			break
+		}
+		n += 8
+	}
+	for i := n; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			n++
@@ -317,7 +326,7 @@ func cells(s string) int {
 
 // readLines reads a text export section by section (Format-List objects, Format-Table tables,
 // netsh blocks) and returns the file's format.
-func readLines(name string, br *bufio.Reader, file *File) (string, error) {
+func readLines(name string, br *bufio.Reader, file *File, emit func(*Object) error) (string, error) {
 	s := newLineSource(br)
 	lp := &listParser{name: name}
 	seen := map[string]bool{}
@@ -330,14 +339,14 @@ func readLines(name string, br *bufio.Reader, file *File) (string, error) {
 			continue
 		}
 		if strings.TrimSpace(l.text) == "SSL Certificate bindings:" {
-			if err := readNetsh(name, s, l, file); err != nil {
+			if err := readNetsh(name, s, l, file, emit); err != nil {
 				return "", err
 			}
 			seen[FormatNetsh] = true
 			continue
 		}
 		if nx, ok := s.peek(0); ok && isDashLine(nx.text) {
-			if err := readTable(name, s, l, file); err != nil {
+			if err := readTable(name, s, l, file, emit); err != nil {
 				return "", err
 			}
 			seen[FormatTable] = true
@@ -348,7 +357,9 @@ func readLines(name string, br *bufio.Reader, file *File) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			file.Objects = append(file.Objects, o)
+			if err := emit(o); err != nil {
+				return "", err
+			}
 			seen[FormatList] = true
 			continue
 		}
@@ -360,7 +371,7 @@ func readLines(name string, br *bufio.Reader, file *File) (string, error) {
 	file.Warnings = append(s.warnings, file.Warnings...)
 	switch len(seen) {
 	case 0:
-		return "", errors.New("format cannot be told: no Format-List, Format-Table, Export-Clixml, ConvertTo-Json, Export-Csv or netsh content found")
+		return "", fmt.Errorf("format cannot be told: no Format-List, Format-Table, Export-Clixml, ConvertTo-Json, Export-Csv or netsh content found (%w)", ErrUnknownFormat)
 	case 1:
 		for f := range seen {
 			return f, nil
@@ -381,7 +392,7 @@ func excerpt(t string) string {
 // readNetsh hands a "netsh http show sslcert" block to the netsh parser. The block runs from
 // its "SSL Certificate bindings:" line to the first line that is neither blank, indented, nor
 // the dash underline.
-func readNetsh(name string, s *lineSource, first line, file *File) error {
+func readNetsh(name string, s *lineSource, first line, file *File, emit func(*Object) error) error {
 	var b strings.Builder
 	b.WriteString(first.text)
 	b.WriteByte('\n')
@@ -402,7 +413,11 @@ func readNetsh(name string, s *lineSource, first line, file *File) error {
 	if err != nil {
 		return err
 	}
-	file.Objects = append(file.Objects, objs...)
 	file.Warnings = append(file.Warnings, warns...)
+	for _, o := range objs {
+		if err := emit(o); err != nil {
+			return err
+		}
+	}
 	return nil
 }

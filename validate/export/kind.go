@@ -1,6 +1,8 @@
 package export
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -211,4 +213,70 @@ func ServerLabel(name string) string {
 		name = name[:i]
 	}
 	return strings.ToUpper(name)
+}
+
+// serverListProps are properties whose items name servers.
+var serverListProps = []string{"SourceTransportServers", "ReceivingTransportServers", "SendingTransportServers", "EdgeTransportServers", "ClientAccessServers", "ConnectedServersName"}
+
+// CollectFile is the file collect.ps1 writes beside the per-server folders it fills.
+const CollectFile = "certswap-collect.json"
+
+// AssignServers gives a server to every object that classify left without one and that
+// belongs to a server: the <SERVER> folder its file lies in, when that folder's name is a
+// server named anywhere in the inputs or its parent folder holds certswap-collect.json; else
+// the object's PSComputerName, with a warning, because that names the host of the remote
+// session, not always the object's server. Organisation-wide objects keep no server.
+func AssignServers(files []*File) {
+	named := map[string]bool{}
+	for _, f := range files {
+		for _, o := range f.Objects {
+			if o.Server != "" {
+				named[o.Server] = true
+			}
+			for _, n := range serverListProps {
+				for _, item := range o.List(n) {
+					if l := ServerLabel(item); l != "" {
+						named[l] = true
+					}
+				}
+			}
+		}
+	}
+	collectRoot := map[string]bool{}
+	for _, f := range files {
+		if f.Name == "" || f.Name == "-" {
+			continue
+		}
+		dir := filepath.Dir(f.Name)
+		folder := filepath.Base(dir)
+		server := ""
+		if folder != "." && folder != string(filepath.Separator) && folder != "" {
+			label := ServerLabel(folder)
+			parent := filepath.Dir(dir)
+			isRoot, seen := collectRoot[parent]
+			if !seen {
+				_, err := os.Stat(filepath.Join(parent, CollectFile))
+				isRoot = err == nil
+				collectRoot[parent] = isRoot
+			}
+			if named[label] || isRoot {
+				server = label
+			}
+		}
+		for _, o := range f.Objects {
+			if o.Server != "" || orgKinds[o.Kind] {
+				continue
+			}
+			if server != "" {
+				o.Server = server
+				continue
+			}
+			if pc := o.Text("PSComputerName"); pc != "" {
+				o.Server = ServerLabel(pc)
+				p, _ := o.Get("PSComputerName")
+				o.Warnings = append(o.Warnings, PropertyWarning{Property: p.Name, Line: p.Line,
+					Message: "server taken from PSComputerName, which names the host of the remote session and not always the object's server; export on each server into the folder layout collect writes"})
+			}
+		}
+	}
 }

@@ -25,6 +25,8 @@ type listParser struct {
 	trailingBlank bool // some line ends in a blank: the file kept trailing blanks
 	trimmedEmpty  bool // some "Label :" line lost the blank after its colon
 	hardSplit     bool // the file was cut at the width without word wrap (non-wrapping culture)
+
+	hint int // the most properties an object had so far
 }
 
 // rawProp is one property as laid out on its lines, before its value is rebuilt.
@@ -78,9 +80,9 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 	indent := col + 2
 	pad := strings.Repeat(" ", indent)
 	o := &Object{File: lp.name, Line: first.n}
-	var props []*rawProp
-	newProp := func(l line) *rawProp {
-		p := &rawProp{name: strings.TrimRight(l.text[:col-1], " "), line: l.n, firstCells: cells(l.text)}
+	props := make([]rawProp, 0, lp.hint)
+	newProp := func(l line) rawProp {
+		p := rawProp{name: strings.TrimRight(l.text[:col-1], " "), line: l.n, firstCells: cells(l.text)}
 		if len(l.text) > col+2 {
 			p.first = l.text[col+2:]
 		}
@@ -109,7 +111,7 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 			break
 		}
 		t := nx.text
-		cur := props[len(props)-1]
+		cur := &props[len(props)-1]
 		if isBlank(t) {
 			// A value that ends in a line break leaves a last line of only the indent (or an
 			// empty line where the blanks were trimmed) before the next property of the same
@@ -165,6 +167,10 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 	if maxCells > lp.width {
 		lp.width, lp.widthSeen = maxCells, 0
 	}
+	if len(props) > lp.hint {
+		lp.hint = len(props)
+	}
+	o.Properties = make([]Property, 0, len(props))
 	for _, p := range props {
 		if p.firstCells == lp.width && len(p.conts) > 0 {
 			lp.widthSeen++
@@ -175,7 +181,8 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 			}
 		}
 	}
-	for _, p := range props {
+	for i := range props {
+		p := &props[i]
 		prop, warns := lp.rebuild(p, indent)
 		o.Properties = append(o.Properties, prop)
 		for _, w := range warns {
@@ -190,6 +197,18 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 func (lp *listParser) rebuild(p *rawProp, indent int) (Property, []string) {
 	prop := Property{Name: p.name, Line: p.line}
 	warns := p.warnings
+	if len(p.conts) == 0 {
+		prop.Value = Value{Text: p.first}
+		switch {
+		case isTruncatedCollection(p.first):
+			prop.Lossy = LossyTruncatedCollection
+			warns = append(warns, LossyTruncatedCollection)
+		case isMasked(p.name, p.first):
+			prop.Lossy = LossyMasked
+			warns = append(warns, LossyMasked)
+		}
+		return prop, warns
+	}
 	var b strings.Builder
 	b.WriteString(p.first)
 	prevText, prevCells := p.first, p.firstCells
@@ -226,8 +245,11 @@ func isTruncatedCollection(v string) bool {
 
 // isMasked reports whether a thumbprint or hash value was partly replaced by asterisks.
 func isMasked(name, v string) bool {
+	if !strings.Contains(v, "**") {
+		return false
+	}
 	n := strings.ToLower(name)
-	return (strings.Contains(n, "thumbprint") || strings.Contains(n, "hash")) && strings.Contains(v, "**")
+	return strings.Contains(n, "thumbprint") || strings.Contains(n, "hash")
 }
 
 // join decides what stood between two lines of one value: "" where the value was wrapped,
@@ -309,7 +331,7 @@ func (lp *listParser) spanning(prev, next string, prevIsFirst bool) int {
 }
 
 // hasLabel reports whether props already hold a property of that name.
-func hasLabel(props []*rawProp, name string) bool {
+func hasLabel(props []rawProp, name string) bool {
 	for _, p := range props {
 		if strings.EqualFold(p.name, name) {
 			return true

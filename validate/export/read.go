@@ -46,6 +46,32 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // ReadFile reads one export file. Its error names the file once ("PATH: line N: ...").
 func ReadFile(path string) (*File, error) {
+	var objs []*Object
+	file, err := StreamFile(path, func(o *Object) error { objs = append(objs, o); return nil })
+	if err != nil {
+		return nil, err
+	}
+	file.Objects = objs
+	return file, nil
+}
+
+// Read reads one export from r; name is recorded as the objects' file. Its error does not name
+// the file.
+func Read(name string, r io.Reader) (*File, error) {
+	var objs []*Object
+	file, err := read(name, r, -1, func(o *Object) error { objs = append(objs, o); return nil })
+	if err != nil {
+		return nil, err
+	}
+	file.Objects = objs
+	return file, nil
+}
+
+// StreamFile reads one export file like ReadFile, but hands each object to fn as soon as it is
+// complete instead of keeping it, so that a text export of any size is read in bounded memory
+// (Export-Clixml and ConvertTo-Json files are parsed whole first). The File it returns has no
+// Objects. An error from fn stops the reading and is returned.
+func StreamFile(path string, fn func(*Object) error) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err // *PathError already names the file
@@ -58,21 +84,21 @@ func ReadFile(path string) (*File, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory", path)
 	}
-	file, err := read(path, f, st.Size())
+	file, err := read(path, f, st.Size(), fn)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return file, nil
 }
 
-// Read reads one export from r; name is recorded as the objects' file. Its error does not name
-// the file.
-func Read(name string, r io.Reader) (*File, error) {
-	return read(name, r, -1)
+// Stream is StreamFile for a reader; its error does not name the file.
+func Stream(name string, r io.Reader, fn func(*Object) error) (*File, error) {
+	return read(name, r, -1, fn)
 }
 
-// read detects the encoding and the format and parses. size is the raw size when known, else -1.
-func read(name string, r io.Reader, size int64) (*File, error) {
+// read detects the encoding and the format and parses, handing every object to fn. size is the
+// raw size when known, else -1.
+func read(name string, r io.Reader, size int64, fn func(*Object) error) (*File, error) {
 	counter := &countingReader{r: r}
 	tr, err := newTextReader(counter)
 	if err != nil {
@@ -84,6 +110,14 @@ func read(name string, r io.Reader, size int64) (*File, error) {
 		return nil, err
 	}
 	file := &File{Name: name}
+	n := 0
+	emit := func(o *Object) error {
+		if o.File == "" {
+			o.File = name
+		}
+		n++
+		return fn(o)
+	}
 	format := detectFormat(head)
 	var objs []*Object
 	var warns []Warning
@@ -115,24 +149,21 @@ func read(name string, r io.Reader, size int64) (*File, error) {
 			return nil, err
 		}
 	default:
-		format, err = readLines(name, br, file)
+		format, err = readLines(name, br, file, emit)
 		if err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range objs {
+		if err := emit(o); err != nil {
 			return nil, err
 		}
 	}
 	file.Encoding = tr.Encoding()
 	file.Format = format
-	if objs != nil {
-		file.Objects = objs
-	}
 	file.Warnings = append(file.Warnings, warns...)
-	if len(file.Objects) == 0 {
-		return nil, errors.New("no property found: not an export certswap can read")
-	}
-	for _, o := range file.Objects {
-		if o.File == "" {
-			o.File = name
-		}
+	if n == 0 {
+		return nil, fmt.Errorf("no property found: %w", ErrUnknownFormat)
 	}
 	return file, nil
 }

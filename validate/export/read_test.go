@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -154,4 +155,37 @@ func TestWrapMatrix(t *testing.T) {
 			checkWant(t, f, loadWant(t, strings.TrimSuffix(path, ".txt")+".want.json"))
 		})
 	}
+}
+
+// seedFiles adds every fixture under testdata/exports to a fuzz corpus.
+func seedFiles(f *testing.F, globs ...string) {
+	for _, g := range globs {
+		files, _ := filepath.Glob(filepath.Join(fixtureDir, g))
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err == nil && len(b) < 1<<20 {
+				f.Add(b)
+			}
+		}
+	}
+}
+
+// FuzzRead: any input gives an error or objects, never a panic; objects always carry
+// properties, and a file read without error has a format and an encoding.
+func FuzzRead(f *testing.F) {
+	seedFiles(f, "list/*.txt", "table/*.txt", "wrap/*.txt", "exchange-field-story/*.txt", "*/*.xml", "*/*.json", "*/*.csv", "*/*.txt")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Read("fuzz", bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if file.Format == "" || file.Encoding == "" || len(file.Objects) == 0 {
+			t.Fatalf("format %q encoding %q objects %d", file.Format, file.Encoding, len(file.Objects))
+		}
+		for _, o := range file.Objects {
+			if o.Kind == "" {
+				t.Fatal("object without a kind")
+			}
+		}
+	})
 }

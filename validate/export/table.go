@@ -14,7 +14,7 @@ type column struct {
 
 // readTable reads one Format-Table section: a header line, the dash underline, and one object
 // per row up to the next blank line (notes/powershell-exports.md a.5).
-func readTable(name string, s *lineSource, header line, file *File) error {
+func readTable(name string, s *lineSource, header line, file *File, emit func(*Object) error) error {
 	dash, _ := s.next()
 	hdr := []rune(header.text)
 	d := []rune(dash.text)
@@ -122,7 +122,9 @@ func readTable(name string, s *lineSource, header line, file *File) error {
 			o.Warnings = append(o.Warnings, PropertyWarning{Property: p.Name, Line: p.Line, Message: p.Lossy})
 		}
 		classify(o, nil)
-		file.Objects = append(file.Objects, o)
+		if err := emit(o); err != nil {
+			return err
+		}
 	}
 	return nil
 }
