@@ -90,7 +90,7 @@ func TestFormatListCases(t *testing.T) {
 			in: "HostName                   : sts.contoso.com\nArtifactDbConnection       : Data Source=np:\\\\.\\pipe\\microsoft##wid\\tsql\\query;Initial Catalog=AdfsArtifactStore;Integrated Security=True\n" +
 				"AddProxyAuthorizationRules : exists([Type == \"x\"])\n" +
 				"=> issue(Type = \"x\");\nHttpsPort                  : 443\n",
-			format:   FormatList,
+			format: FormatList,
 			objects: [][]prop{{{"HostName", "sts.contoso.com", ""},
 				{"ArtifactDbConnection", `Data Source=np:\\.\pipe\microsoft##wid\tsql\query;Initial Catalog=AdfsArtifactStore;Integrated Security=True`, ""},
 				{"AddProxyAuthorizationRules", "exists([Type == \"x\"])\n=> issue(Type = \"x\");", ""}, {"HttpsPort", "443", ""}}},
@@ -126,8 +126,8 @@ func TestFormatListCases(t *testing.T) {
 			propWarn: []string{"masked"},
 		},
 		{
-			name: "empty values with and without their trailing blank",
-			in:   "Name    : EX01\nBanner  : \nComment :\nSite    : s\nDomain  : d\n",
+			name:    "empty values with and without their trailing blank",
+			in:      "Name    : EX01\nBanner  : \nComment :\nSite    : s\nDomain  : d\n",
 			objects: [][]prop{{{"Name", "EX01", ""}, {"Banner", "", ""}, {"Comment", "", ""}, {"Site", "s", ""}, {"Domain", "d", ""}}},
 			format:  FormatList,
 			kinds:   []Kind{KindEdgeSubscription},
