@@ -323,6 +323,9 @@ func parseSignedData(der []byte) (*signedData, error) {
 	if !sdSeq.ReadOptionalASN1(&certs, &hasCerts, cbasn1.Tag(0).Constructed().ContextSpecific()) {
 		return nil, malformed("signature: certificates are not well-formed DER")
 	}
+	if !hasCerts || certs.Empty() {
+		return nil, malformed("signature holds no certificate")
+	}
 	for !certs.Empty() {
 		var c cryptobyte.String
 		if !certs.ReadASN1Element(&c, cbasn1.SEQUENCE) {
