@@ -1,6 +1,9 @@
 package cert
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -307,4 +310,69 @@ func FuzzCompareTLSCertificateName(f *testing.F) {
 			t.Fatalf("no explanation: %+v", c)
 		}
 	})
+}
+
+// TestFieldStoryFixtures replays the field story on the openssl-made look-alike
+// certificates of testdata/certs: old-mail (issued by "COMODO RSA Domain Validation
+// Secure Server CA") and its renewal new-mail ("Sectigo RSA ..."), same subject.
+// The expected names come from `openssl x509 -nameopt
+// sep_comma_plus_space,dn_rev,sname`, which for these names differs from Windows
+// only in writing ST= for S=.
+func TestFieldStoryFixtures(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("no openssl")
+	}
+	dir := filepath.Join("..", "..", "testdata", "certs")
+	type names struct{ issuer, subject, opensslIssuer string }
+	load := func(file string) (*Certificate, names) {
+		path := filepath.Join(dir, file)
+		der, err := os.ReadFile(path)
+		if err != nil {
+			t.Skipf("fixture: %v", err)
+		}
+		c, err := Parse(der)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		out, err := exec.Command("openssl", "x509", "-inform", "DER", "-in", path, "-noout", "-subject", "-issuer",
+			"-nameopt", "sep_comma_plus_space,dn_rev,sname,utf8,-esc_msb").Output()
+		if err != nil {
+			t.Fatalf("openssl: %v", err)
+		}
+		var n names
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			k, v, _ := strings.Cut(line, "=")
+			switch k {
+			case "subject":
+				n.subject = strings.ReplaceAll(v, "ST=", "S=")
+			case "issuer":
+				n.opensslIssuer = v
+				n.issuer = strings.ReplaceAll(v, "ST=", "S=")
+			}
+		}
+		if c.Issuer != n.issuer || c.Subject != n.subject {
+			t.Fatalf("%s: names %q / %q, openssl %q / %q", file, c.Issuer, c.Subject, n.issuer, n.subject)
+		}
+		return c, n
+	}
+	oldC, oldN := load("old-mail.cer")
+	newC, newN := load("new-mail.cer")
+	if oldN.issuer != comodoIssuer || newN.issuer != sectigoIssuer || oldN.subject != newN.subject {
+		t.Fatalf("fixtures are not the field story: %+v %+v", oldN, newN)
+	}
+	stored := TLSCertificateName(oldC.Issuer, oldC.Subject)
+	want := TLSCertificateName(newC.Issuer, newC.Subject)
+	got := CompareTLSCertificateName(stored, want)
+	wantExplain := `issuer differs: "` + sectigoIssuer + `" vs "` + comodoIssuer + `"`
+	if got.Equal || got.CannotMatch || !got.IssuerDiffers || got.SubjectDiffers || got.Explanation != wantExplain {
+		t.Errorf("stale value: %+v", got)
+	}
+	// An admin who copied the issuer from openssl's output instead of Windows'.
+	got = CompareTLSCertificateName("<I>"+newN.opensslIssuer+"<S>"+newN.subject, want)
+	if got.Equal || !got.CannotMatch || got.IssuerDiffers || got.Explanation != "issuer: uses ST= where Windows prints S=" {
+		t.Errorf("openssl-style value: %+v", got)
+	}
+	if got := CompareTLSCertificateName(want, want); !got.Equal {
+		t.Errorf("fresh value: %+v", got)
+	}
 }
