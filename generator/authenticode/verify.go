@@ -14,6 +14,10 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
+// maxCerts bounds the certificates read from one signature, so that a crafted block cannot make
+// chain building quadratic in its size. Real chains hold 2 to 4.
+const maxCerts = 16
+
 // Warnings Verify may add.
 const (
 	WarnEncodingAmbiguous = "encoding ambiguous: Windows may read it in the ANSI code page"
@@ -60,6 +64,9 @@ func Verify(name string, script []byte, opts VerifyOptions) Result {
 	// Certificates: each parses, none twice, the signer among them.
 	if len(sd.certs) == 0 {
 		return fail(Malformed, "signature holds no certificate")
+	}
+	if len(sd.certs) > maxCerts {
+		return fail(Malformed, "signature holds %d certificates (at most %d are read)", len(sd.certs), maxCerts)
 	}
 	var certs []*x509.Certificate
 	for i, raw := range sd.certs {

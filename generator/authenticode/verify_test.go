@@ -255,11 +255,20 @@ func TestVerifyDERRules(t *testing.T) {
 		}
 		return slices.Concat([]byte{0x30, 0x83, 0x00}, der[2:])
 	}
+	many := *sd
+	for range maxCerts {
+		many.certs = append(slices.Clone(many.certs), selfSigned(t, x509.KeyUsageCertSign, nil).Raw)
+	}
+	manyDER, err := many.marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		der  []byte
 		msg  string
 	}{
+		{"too many certificates", manyDER, "certificates (at most 16 are read)"},
 		{"long-form length with a leading zero", longLen(blk.DER), "not a DER ContentInfo"},
 		{"byte after the ContentInfo", append(slices.Clone(blk.DER), 0), "data after the signature's ContentInfo"},
 		{"certificates out of DER order", swap(blk.DER, sd.certs), "not in DER order"},
