@@ -618,3 +618,44 @@ func BenchmarkCLIXML(b *testing.B) {
 		}
 	}
 }
+
+// TestStructuredFixturesReadFile reads every structured fixture through ReadFile, so encoding and
+// format detection hand each one to the right reader.
+func TestStructuredFixturesReadFile(t *testing.T) {
+	tests := []struct {
+		glob, format string
+		files        int
+	}{
+		{"clixml/*.xml", FormatClixml, 15},
+		{"json/*.json", FormatJSON, 5},
+		{"csv/*.csv", FormatCSV, 3},
+		{"netsh/*.txt", FormatNetsh, 2},
+	}
+	for _, tt := range tests {
+		paths, _ := filepath.Glob(filepath.Join("../../testdata/exports", tt.glob))
+		if len(paths) != tt.files {
+			t.Errorf("%s: %d files, want %d", tt.glob, len(paths), tt.files)
+		}
+		for _, p := range paths {
+			f, err := ReadFile(p)
+			if err != nil {
+				t.Errorf("%v", err)
+				continue
+			}
+			raw, _ := os.ReadFile(p)
+			enc := "UTF-8"
+			if bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) {
+				enc = "UTF-16LE-BOM"
+			}
+			if f.Format != tt.format || f.Encoding != enc || len(f.Objects) == 0 || len(f.Warnings) != 0 {
+				t.Errorf("%s: format %s encoding %s, %d objects, warnings %v", p, f.Format, f.Encoding, len(f.Objects), f.Warnings)
+			}
+		}
+	}
+	refs, _ := filepath.Glob(filepath.Join(referenceDir, "*.xml"))
+	for _, p := range refs {
+		if f, err := ReadFile(p); err != nil || f.Format != FormatClixml || f.Encoding != "UTF-8-BOM" {
+			t.Errorf("%s: %v %+v", p, err, f)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // csvListLossy is the Lossy reason of a collection Export-Csv wrote as its type name.
@@ -145,6 +146,9 @@ func csvDelimiter(header []byte) byte {
 // empty field is $null; a quoted empty field is the empty string.
 func parseCSV(name string, text []byte) ([]*Object, []Warning, error) {
 	text = bytes.TrimPrefix(text, []byte("\uFEFF"))
+	if line, ok := csvLinesFit(text); !ok {
+		return nil, nil, &ParseError{Line: line, Err: fmt.Errorf("line longer than %d characters", MaxLineLength)}
+	}
 	r := &csvReader{text: text, line: 1}
 	var typeNames []string
 	// Skip blank lines, then an optional #TYPE line.
@@ -243,4 +247,23 @@ func csvIsListTypeName(s string) bool {
 	return strings.HasSuffix(s, "[]") || strings.Contains(s, "`") ||
 		strings.Contains(s, "MultiValuedProperty") || strings.Contains(s, "Collection") ||
 		strings.HasSuffix(s, "ArrayList") || strings.HasSuffix(s, "Hashtable")
+}
+
+// csvLinesFit reports the first line longer than MaxLineLength characters (ok false), the limit
+// every line-oriented export has.
+func csvLinesFit(text []byte) (line int, ok bool) {
+	for line = 1; len(text) > 0; line++ {
+		n := bytes.IndexByte(text, '\n')
+		if n < 0 {
+			n = len(text)
+		}
+		if n > MaxLineLength && utf8.RuneCount(bytes.TrimSuffix(text[:n], []byte("\r"))) > MaxLineLength {
+			return line, false
+		}
+		if n == len(text) {
+			break
+		}
+		text = text[n+1:]
+	}
+	return 0, true
 }

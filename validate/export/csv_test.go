@@ -131,6 +131,7 @@ func TestCSVErrors(t *testing.T) {
 		{"comment", "# hello\n\"a\"\n\"1\"\n", 1, "#TYPE"},
 		{"empty", "", 1, "no header row"},
 		{"too wide", wide + wide, 1, "more than 10000 columns"},
+		{"long line", "\"a\"\n\"b\"\n\"" + strings.Repeat("é", MaxLineLength) + "\"\n", 3, "line longer than 262144 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
