@@ -490,6 +490,9 @@ func (b *builder) exchangeChange(c Change) error {
 		}
 		return b.server(c.Server, edge, c)
 	}
+	if strings.TrimSpace(c.Identity) == "" && (c.Kind == export.KindReceiveConnector || c.Kind == export.KindSendConnector) {
+		return changeErr(c, "the object has no identity")
+	}
 	switch c.Kind {
 	case export.KindReceiveConnector:
 		if !strings.EqualFold(c.Property, "TlsCertificateName") {

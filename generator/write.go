@@ -142,23 +142,31 @@ func Write(dir string, files []OutputFile, force bool, sign SignFunc) (err error
 		}
 		return err
 	}
+	// The new folder is in place: what remains is removing the old content and the journal,
+	// which recoverSwap does (and the next run does again if this fails).
+	finish := func() error {
+		if err := recoverSwap(dir); err != nil {
+			return fmt.Errorf("the new folder is in place, but the old content could not be removed: %w", err)
+		}
+		return nil
+	}
 	if e := step("remove-old"); e != nil {
 		if crashed {
 			return e
 		}
-		// The new folder is in place; the old content is removed by the next run.
-		return nil
+		return finish()
 	}
 	if err := os.RemoveAll(oldDir); err != nil {
-		return err
+		return finish()
 	}
 	if e := step("done"); e != nil {
 		if crashed {
 			return e
 		}
+		return finish()
 	}
 	if err := os.Remove(journal); err != nil {
-		return err
+		return finish()
 	}
 	return syncDir(filepath.Dir(dir))
 }
