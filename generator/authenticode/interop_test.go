@@ -225,3 +225,27 @@ func TestStructure(t *testing.T) {
 		t.Errorf("block lines: %q ... %q", lines[:3], lines[len(lines)-2:])
 	}
 }
+
+// Signed files still parse as PowerShell (ps-parse, an independent grammar): the block is
+// comments only.
+func TestSignedParses(t *testing.T) {
+	psParse, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "tools", "ps-parse", "ps-parse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(psParse); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("ps-parse not found at %s", psParse)
+		}
+		t.Skipf("SKIPPING: ps-parse not found at %s", psParse)
+	}
+	needTool(t, "node")
+	var files []string
+	for _, s := range samples {
+		files = append(files, writeTemp(t, s, signFixture(t, s, "rsa", SignOptions{})))
+	}
+	out, code := runTool(t, psParse, files...)
+	if code != 0 {
+		t.Fatalf("ps-parse exit %d:\n%s", code, out)
+	}
+}
