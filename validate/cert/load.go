@@ -587,8 +587,9 @@ func orderChain(leaves, certs []*Certificate) []*Certificate {
 
 // maxPFXIterations caps the MAC key-derivation iterations certswap will run for a PFX, so a
 // damaged or hostile file cannot keep it busy for minutes. Windows and OpenSSL write 2,000 to
-// 10,000; Java writes up to a few hundred thousand.
-const maxPFXIterations = 1_000_000
+// 10,000; Java writes up to a few hundred thousand. A variable only so that FuzzLoad can
+// lower it.
+var maxPFXIterations int64 = 1_000_000
 
 // macIterations reads the iteration count of a PFX's MacData without decrypting anything
 // (1 when there is no MacData or no count, 0 when it cannot be read).

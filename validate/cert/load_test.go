@@ -423,6 +423,10 @@ func FuzzLoad(f *testing.F) {
 	f.Add(mustRead(f, "twokeys.pfx"))
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n"))
 	pw := testPassword
+	// Mutated MAC iteration counts would otherwise cost seconds each under the fuzzer.
+	saved := maxPFXIterations
+	maxPFXIterations = 20_000
+	f.Cleanup(func() { maxPFXIterations = saved })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Load("fuzz", data, LoadOptions{Password: &pw})
 		if err != nil {
