@@ -293,7 +293,12 @@ var certificateIssuerSubjectChanged = &Check{
 			if len(objs) == 0 {
 				msg += "no exported connector carries the old string"
 			} else {
-				msg += fmt.Sprintf("%d object(s) still carry the old string and stop finding a certificate once the old one is removed (event 12014, no STARTTLS): %s", len(objs), strings.Join(objs, "; "))
+				shown := objs
+				more := ""
+				if len(shown) > 20 {
+					shown, more = shown[:20], fmt.Sprintf("; and %d more", len(objs)-20)
+				}
+				msg += fmt.Sprintf("%d object(s) still carry the old string and stop finding a certificate once the old one is removed (event 12014, no STARTTLS): %s%s", len(objs), strings.Join(shown, "; "), more)
 			}
 			out = append(out, certFinding(in, msg))
 		}

@@ -57,7 +57,7 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 			if v == "" || v == newName || !in.old.names[v] {
 				continue
 			}
-			if cert.CompareTLSCertificateName(v, newName).CannotMatch {
+			if in.compareNew(v).CannotMatch {
 				continue
 			}
 			iss, _, _ := cert.ParseTLSCertificateName(v)
@@ -136,7 +136,7 @@ var exchangeTLSNameCannotMatch = &Check{
 				if v == "" {
 					continue
 				}
-				cmp := cert.CompareTLSCertificateName(v, newName)
+				cmp := in.compareNew(v)
 				if !cmp.CannotMatch {
 					continue
 				}
@@ -308,32 +308,32 @@ var exchangeSMTPNotEnabled = &Check{
 
 // selectedOn reports whether a connector on server will select the new certificate: its
 // TlsCertificateName is (or is about to become) the new string, or it is empty and the
-// connector's Fqdn is covered by the new certificate.
+// connector's Fqdn is covered by the new certificate. The servers are computed once per run.
 func (in *Input) selectedOn(server string) bool {
-	newName := in.newName()
-	match := func(o *export.Object) bool {
-		v := strings.Trim(text(o, "TlsCertificateName"), " \t")
-		if v == newName || in.old.names[v] {
-			return true
-		}
-		return v == "" && usesTLS(o) && covers(in.New, text(o, "Fqdn")).Covered
-	}
-	for _, o := range in.objects(export.KindReceiveConnector) {
-		if strings.EqualFold(o.Server, server) && match(o) {
-			return true
-		}
-	}
-	for _, o := range in.objects(export.KindSendConnector) {
-		if !match(o) {
-			continue
-		}
-		for _, s := range list(o, "SourceTransportServers") {
-			if serverLabel(s) == server {
+	if in.selecting == nil {
+		in.selecting = map[string]bool{}
+		newName := in.newName()
+		match := func(o *export.Object) bool {
+			v := strings.Trim(text(o, "TlsCertificateName"), " \t")
+			if v == newName || in.old.names[v] {
 				return true
+			}
+			return v == "" && usesTLS(o) && covers(in.New, text(o, "Fqdn")).Covered
+		}
+		for _, o := range in.objects(export.KindReceiveConnector) {
+			if match(o) {
+				in.selecting[strings.ToUpper(o.Server)] = true
+			}
+		}
+		for _, o := range in.objects(export.KindSendConnector) {
+			if match(o) {
+				for _, s := range list(o, "SourceTransportServers") {
+					in.selecting[serverLabel(s)] = true
+				}
 			}
 		}
 	}
-	return false
+	return in.selecting[strings.ToUpper(server)]
 }
 
 // exchangeInternalTransportCertificate: Enable-ExchangeCertificate -Services SMTP -Force replaces

@@ -29,8 +29,24 @@ type Input struct {
 	MinDays int            // expiry warning threshold in days; 0 = DefaultMinDays, negative = off
 
 	// Filled by Run before the checks run.
-	old *oldInfo
-	idx *index
+	old       *oldInfo
+	idx       *index
+	selecting map[string]bool // servers where a connector selects the new certificate (selectedOn)
+	compared  map[string]cert.NameComparison
+}
+
+// compareNew compares a stored TlsCertificateName with the new certificate's, once per distinct
+// value (many connectors share a value).
+func (in *Input) compareNew(stored string) cert.NameComparison {
+	if c, ok := in.compared[stored]; ok {
+		return c
+	}
+	if in.compared == nil {
+		in.compared = map[string]cert.NameComparison{}
+	}
+	c := cert.CompareTLSCertificateName(stored, in.newName())
+	in.compared[stored] = c
+	return c
 }
 
 // oldInfo is what Run knows or inferred about the certificate being replaced.

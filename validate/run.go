@@ -247,7 +247,7 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 		}
 	default:
 		var why []string
-		var files []string
+		var files fileList
 		for _, c := range in.objects(export.KindExchangeCertificate) {
 			tp, _ := exchangeCertThumbprint(c)
 			if tp == "" || tp == newTP || o.thumbprints[tp] {
@@ -270,19 +270,19 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 				continue
 			}
 			o.addExchangeCert(c)
-			files = appendUnique(files, c.File)
+			files.add(c.File)
 		}
-		if len(files) > 0 {
-			why = append(why, "ExchangeCertificate objects that share a name with the new certificate ("+strings.Join(files, ", ")+")")
+		if len(files.names) > 0 {
+			why = append(why, "ExchangeCertificate objects that share a name with the new certificate ("+files.String()+")")
 		}
-		files = nil
+		files = fileList{}
 		for _, k := range []export.Kind{export.KindReceiveConnector, export.KindSendConnector, export.KindHybridConfiguration} {
 			for _, c := range in.objects(k) {
 				v := strings.Trim(text(c, "TlsCertificateName"), " \t")
 				if v == "" || lossy(c, "TlsCertificateName") != "" || v == newName {
 					continue
 				}
-				cmp := cert.CompareTLSCertificateName(v, newName)
+				cmp := in.compareNew(v)
 				if cmp.CannotMatch {
 					continue
 				}
@@ -296,20 +296,20 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 						o.issuer, o.subject = iss, subj
 					}
 				}
-				files = appendUnique(files, c.File)
+				files.add(c.File)
 			}
 		}
-		if len(files) > 0 {
-			why = append(why, "TlsCertificateName values with the new subject and another issuer ("+strings.Join(files, ", ")+")")
+		if len(files.names) > 0 {
+			why = append(why, "TlsCertificateName values with the new subject and another issuer ("+files.String()+")")
 		}
-		files = nil
+		files = fileList{}
 		for _, b := range adfsBindings(in) {
 			tp := b.thumbprint
 			if tp == "" || tp == newTP || isFallbackKey(b.key) {
 				continue
 			}
 			o.thumbprints[tp] = true
-			files = appendUnique(files, b.obj.File)
+			files.add(b.obj.File)
 		}
 		for _, c := range in.objects(export.KindAdfsCertificate) {
 			if !strings.EqualFold(text(c, "CertificateType"), "Service-Communications") {
@@ -317,11 +317,11 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 			}
 			if tp := cleanOrEmpty(text(c, "Thumbprint")); tp != "" && tp != newTP {
 				o.thumbprints[tp] = true
-				files = appendUnique(files, c.File)
+				files.add(c.File)
 			}
 		}
-		if len(files) > 0 {
-			why = append(why, "AD FS SSL bindings and certificates not on the new thumbprint ("+strings.Join(files, ", ")+")")
+		if len(files.names) > 0 {
+			why = append(why, "AD FS SSL bindings and certificates not on the new thumbprint ("+files.String()+")")
 		}
 		if len(why) == 0 {
 			o.how = "old certificate unknown: no --old, and no export names a certificate the new one replaces; checks that compare with the old certificate found nothing to compare"
@@ -400,13 +400,28 @@ func cleanOrEmpty(s string) string {
 	return cl.Value
 }
 
-func appendUnique(xs []string, s string) []string {
-	for _, x := range xs {
-		if x == s {
-			return xs
-		}
+// fileList collects file names once each, in first-seen order.
+type fileList struct {
+	seen  map[string]bool
+	names []string
+}
+
+func (l *fileList) add(name string) {
+	if l.seen == nil {
+		l.seen = map[string]bool{}
 	}
-	return append(xs, s)
+	if !l.seen[name] {
+		l.seen[name] = true
+		l.names = append(l.names, name)
+	}
+}
+
+// String lists up to five names, then how many more.
+func (l *fileList) String() string {
+	if len(l.names) <= 5 {
+		return strings.Join(l.names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(l.names[:5], ", "), len(l.names)-5)
 }
 
 func quoteAll(xs []string) []string {
