@@ -386,12 +386,18 @@ func signatureAlgorithmName(oid asn1.ObjectIdentifier) string {
 	return oid.String()
 }
 
+// maxRSABits is the largest RSA key whose self-signature Parse checks.
+const maxRSABits = 16384
+
 // verifiesWith reports whether the certificate's signature verifies with pub. Unlike
 // crypto/x509's CheckSignature it accepts SHA-1 and MD5 signatures, as Windows does when it
 // decides that a certificate is self-signed.
 func verifiesWith(pub crypto.PublicKey, t *tbs, x *x509.Certificate) bool {
 	if pub == nil {
 		return false
+	}
+	if k, ok := pub.(*rsa.PublicKey); ok && k.N.BitLen() > maxRSABits {
+		return false // a hostile key size must not cost minutes of modular arithmetic
 	}
 	if t.sigAlg.Equal(oidSigEd25519) {
 		k, ok := pub.(ed25519.PublicKey)
