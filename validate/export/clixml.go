@@ -489,7 +489,7 @@ func (p *clixmlParser) objParts(n *clixmlNode) (*clixmlParts, error) {
 					parts.rawDER = clixmlBase64(c.text)
 					parts.rawLine = c.line
 				case c.name == "SS":
-					pr.Lossy = "a SecureString cannot be read back from Export-Clixml on another machine or account"
+					pr.Lossy = "secure string: Export-Clixml encrypted it for the exporting user and machine; it cannot be read here"
 				}
 				parts.props = append(parts.props, pr)
 			}

@@ -9,7 +9,7 @@ import (
 )
 
 // csvListLossy is the Lossy reason of a collection Export-Csv wrote as its type name.
-const csvListLossy = "Export-Csv wrote this collection as its type name; the items are lost (export with Export-Clixml, or join the items, e.g. @{n='X';e={$_.X -join ','}})"
+const csvListLossy = "collection written as its type name: Export-Csv lost the items; export with Export-Clixml, or join the items in a calculated property (@{n='X';e={$_.X -join ','}})"
 
 // csvField is one field of a CSV record.
 type csvField struct {

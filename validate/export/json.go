@@ -13,13 +13,13 @@ import (
 )
 
 // jsonTruncated is the Lossy reason of a value ConvertTo-Json replaced by its ToString at -Depth.
-const jsonTruncated = "truncated by ConvertTo-Json -Depth: the value was replaced by its type name or ToString (export with Export-Clixml, or ConvertTo-Json -Depth 5)"
+const jsonTruncated = "truncated by ConvertTo-Json -Depth: the value was replaced by its type name or ToString; export with Export-Clixml, or ConvertTo-Json -Depth 5"
 
 // jsonObjectLossy is the Lossy reason of a nested object written as its properties.
-const jsonObjectLossy = "ConvertTo-Json wrote this object as its properties; the text PowerShell shows for it is not in the file (kept as JSON; export with Export-Clixml)"
+const jsonObjectLossy = "object written as its properties: ConvertTo-Json does not write the text PowerShell shows for it (kept as JSON); export with Export-Clixml"
 
 // jsonEnumLossy is the Lossy reason of an enum written as a number.
-const jsonEnumLossy = "ConvertTo-Json wrote this enum as its number; its names are lost (use Export-Clixml, or ConvertTo-Json -EnumsAsStrings on PowerShell 7)"
+const jsonEnumLossy = "enum written as its number: ConvertTo-Json lost its names; export with Export-Clixml, or ConvertTo-Json -EnumsAsStrings on PowerShell 7"
 
 // jsonEnumProps are properties of the exported cmdlets whose values are enums, which
 // ConvertTo-Json writes as numbers unless -EnumsAsStrings (PowerShell 6+) is given (notes b.4).

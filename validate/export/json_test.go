@@ -17,7 +17,7 @@ type jsonWant struct {
 func TestJSONFixtures(t *testing.T) {
 	rc := readRawCert(t)
 	ps51 := []map[string]jsonWant{{
-		"AuthMechanism": {"31", "enum as its number"},
+		"AuthMechanism": {"31", "enum written as its number"},
 		"Banner":        {"", ""},
 		// Bindings items are objects (depth 2): kept as compact JSON, marked.
 		"Bindings":              {`{{"Address":"::","AddressFamily":23,"Port":25}|{"Address":"0.0.0.0","AddressFamily":2,"Port":25}}`, "as its properties"},
@@ -29,7 +29,7 @@ func TestJSONFixtures(t *testing.T) {
 		"RemoteIPRanges":        {"{::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff|0.0.0.0-255.255.255.255}", ""},
 		"TlsDomainCapabilities": {"{}", ""},
 		"Server":                {`{"Rdn":"CN=EX01","Parent":"Servers","Depth":9,"DistinguishedName":"CN=EX01,CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=contoso,DC=com","Name":"EX01"}`, "as its properties"},
-		"TransportRole":         {"16384", "enum as its number"},
+		"TransportRole":         {"16384", "enum written as its number"},
 		// \/Date(1736937000000)\/: `date -u -d @1736937000` prints Wed Jan 15 10:30:00 UTC 2025.
 		"WhenChangedUTC": {"2025-01-15T10:30:00Z", ""},
 		"Name":           {"Default Frontend EX01", ""},
