@@ -330,6 +330,7 @@ func readLines(name string, br *bufio.Reader, file *File, emit func(*Object) err
 	s := newLineSource(br)
 	lp := &listParser{name: name}
 	seen := map[string]bool{}
+	skipped := 0
 	for {
 		l, ok := s.next()
 		if !ok {
@@ -363,7 +364,13 @@ func readLines(name string, br *bufio.Reader, file *File, emit func(*Object) err
 			seen[FormatList] = true
 			continue
 		}
-		file.Warnings = append(file.Warnings, Warning{Line: l.n, Message: "line skipped: it is neither a property, a table nor a continuation: " + excerpt(l.text)})
+		skipped++
+		if skipped <= maxSkipWarnings {
+			file.Warnings = append(file.Warnings, Warning{Line: l.n, Message: "line skipped: it is neither a property, a table nor a continuation: " + excerpt(l.text)})
+		}
+	}
+	if skipped > maxSkipWarnings {
+		file.Warnings = append(file.Warnings, Warning{Message: fmt.Sprintf("%d more lines skipped that could not be placed either", skipped-maxSkipWarnings)})
 	}
 	if s.err != nil {
 		return "", s.err
@@ -379,6 +386,9 @@ func readLines(name string, br *bufio.Reader, file *File, emit func(*Object) err
 	}
 	return FormatMixed, nil
 }
+
+// maxSkipWarnings is how many skipped lines get a warning each; the rest are counted.
+const maxSkipWarnings = 100
 
 // excerpt quotes the start of a line for a warning.
 func excerpt(t string) string {

@@ -164,9 +164,9 @@ func main() {
 			{"AddressSpaces", "{smtp:contoso.mail.onmicrosoft.com;1}"}, {"Enabled", "True"}},
 	}))
 	// Get-HybridConfiguration | fl TlsCertificateName,SendingTransportServers,ReceivingTransportServers,
-	//   EdgeTransportServers
+	//   EdgeTransportServers (with Identity first)
 	write("Get-HybridConfiguration.txt", formatList([][]prop{
-		{{"TlsCertificateName", oldName}, {"SendingTransportServers", "{EX01}"}, {"ReceivingTransportServers", "{EX01}"},
+		{{"Identity", "Hybrid Configuration"}, {"TlsCertificateName", oldName}, {"SendingTransportServers", "{EX01}"}, {"ReceivingTransportServers", "{EX01}"},
 			{"EdgeTransportServers", "{}"}},
 	}))
 
@@ -213,6 +213,11 @@ func main() {
 		app("Intranet", "c0ffee00-1234-4abc-9def-00112233aabb", "https://intranet.contoso.com/", *oldTP, "ADFS", "Intranet"),
 		app("CRM", "0d15ea5e-0000-4000-8000-00000000c0de", "https://crm.fabrikam.com/", *otherTP, "PassThrough", ""),
 	}))
+	// certswap collect's manifest: the folders below it are server folders.
+	manifest := "{\r\n    \"tool\":  \"certswap collect\",\r\n    \"version\":  1,\r\n    \"servers\":  [\r\n                    \"ADFS01\",\r\n                    \"EX01\",\r\n                    \"WAP01\"\r\n                ]\r\n}\r\n"
+	if err := os.WriteFile(filepath.Join("exports", "certswap-collect.json"), []byte(manifest), 0o644); err != nil {
+		panic(err)
+	}
 	fmt.Println("exports written")
 }
 
@@ -223,7 +228,9 @@ type binding struct{ keyLabel, key, hash, ctlStore, negotiate string }
 func netsh(bs []binding) string {
 	var b strings.Builder
 	b.WriteString("\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n")
-	row := func(label, v string) { b.WriteString("    " + label + strings.Repeat(" ", max(0, 28-len(label))) + " : " + v + "\r\n") }
+	row := func(label, v string) {
+		b.WriteString("    " + label + strings.Repeat(" ", max(0, 28-len(label))) + " : " + v + "\r\n")
+	}
 	for _, x := range bs {
 		row(x.keyLabel, x.key)
 		row("Certificate Hash", strings.ToLower(x.hash))
