@@ -370,31 +370,30 @@ var (
 // loadPEM reads every certificate and PKCS#7 block of a PEM text; other blocks (private keys
 // among them) are skipped without being decoded.
 func loadPEM(text string) (*File, error) {
-	lines := strings.Split(text, "\n")
+	lines := pemLines(text)
 	var certs []*Certificate
 	var skipped []string
 	sawCert, sawP7 := false, false
 	for i := 0; i < len(lines); i++ {
-		line := strings.TrimRight(lines[i], " \t\r")
-		label, ok := pemBoundary(line, "-----BEGIN ")
+		label, ok := pemBoundary(lines[i].text, "-----BEGIN ")
 		if !ok {
 			continue
 		}
-		begin := i + 1
+		begin := lines[i].no
 		var b64 strings.Builder
 		inHeaders := true
 		closed := false
 		for i++; i < len(lines); i++ {
-			l := strings.TrimSpace(lines[i])
+			l := lines[i].text
 			if end, ok := pemBoundary(l, "-----END "); ok {
 				if end != label {
-					return nil, fmt.Errorf("line %d: PEM block %q begun at line %d ends with %q", i+1, label, begin, end)
+					return nil, fmt.Errorf("line %d: PEM block %q begun at line %d ends with %q", lines[i].no, label, begin, end)
 				}
 				closed = true
 				break
 			}
 			if strings.HasPrefix(l, "-----BEGIN ") {
-				return nil, fmt.Errorf("line %d: PEM block %q begun at line %d has no END line", i+1, label, begin)
+				return nil, fmt.Errorf("line %d: PEM block %q begun at line %d has no END line", lines[i].no, label, begin)
 			}
 			if inHeaders && strings.Contains(l, ":") {
 				continue // RFC 1421 headers such as Proc-Type
@@ -461,6 +460,59 @@ func loadPEM(text string) (*File, error) {
 		format = FormatP7B
 	}
 	return fileOf(format, certs), nil
+}
+
+// pemLine is one line of PEM text with its line number in the file.
+type pemLine struct {
+	text string
+	no   int
+}
+
+// pemLines splits text into trimmed lines, and also splits a line that holds a BEGIN or
+// END boundary together with other text (a certificate pasted as one line).
+func pemLines(text string) []pemLine {
+	var out []pemLine
+	for n, line := range strings.Split(text, "\n") {
+		s := strings.TrimSpace(line)
+		for s != "" {
+			i, plen := boundaryIndex(s)
+			if i < 0 {
+				out = append(out, pemLine{s, n + 1})
+				break
+			}
+			if i > 0 {
+				out = append(out, pemLine{strings.TrimSpace(s[:i]), n + 1})
+				s = s[i:]
+			}
+			k := strings.Index(s[plen:], "-----")
+			if k < 0 {
+				out = append(out, pemLine{s, n + 1})
+				break
+			}
+			out = append(out, pemLine{s[:plen+k+5], n + 1})
+			s = strings.TrimSpace(s[plen+k+5:])
+		}
+	}
+	return out
+}
+
+// boundaryIndex finds the first "-----BEGIN " or "-----END " in s, in one pass, and the
+// length of that prefix.
+func boundaryIndex(s string) (int, int) {
+	for off := 0; ; {
+		p := strings.Index(s[off:], "-----")
+		if p < 0 {
+			return -1, 0
+		}
+		p += off
+		switch {
+		case strings.HasPrefix(s[p:], "-----BEGIN "):
+			return p, len("-----BEGIN ")
+		case strings.HasPrefix(s[p:], "-----END "):
+			return p, len("-----END ")
+		}
+		off = p + 1
+	}
 }
 
 // pemBoundary reads "-----BEGIN LABEL-----" or "-----END LABEL-----".
