@@ -181,7 +181,14 @@ try {
     }
 
     Write-Step 'Enable the new certificate for its services'
-    if ($PSCmdlet.ShouldProcess($NewThumbprint, 'Enable-ExchangeCertificate -Services SMTP')) {
+    $xcNow = Get-ExchangeCertificate -Thumbprint $NewThumbprint -ErrorAction SilentlyContinue
+    $haveNow = @()
+    if ($null -ne $xcNow) { $haveNow = @(([string]$xcNow.Services) -split ',' | ForEach-Object { $_.Trim() }) }
+    $missing = @(@('SMTP') | Where-Object { $haveNow -notcontains $_ })
+    $needEnable = ($missing.Count -gt 0)
+    if (-not $needEnable) {
+        Write-Host '   already done: the new certificate is enabled for every service'
+    } elseif ($PSCmdlet.ShouldProcess($NewThumbprint, 'Enable-ExchangeCertificate -Services SMTP')) {
         Write-Host '   Exchange asks whether to overwrite the default SMTP certificate: answer N (No) to keep the internal transport certificate.' -ForegroundColor Yellow
         Enable-ExchangeCertificate -Thumbprint $NewThumbprint -Services 'SMTP' -ErrorAction Stop
     }

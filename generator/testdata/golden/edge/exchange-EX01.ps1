@@ -172,7 +172,14 @@ try {
     }
 
     Write-Step 'Enable the new certificate for its services'
-    if ($PSCmdlet.ShouldProcess($NewThumbprint, 'Enable-ExchangeCertificate -Services IIS, SMTP')) {
+    $xcNow = Get-ExchangeCertificate -Server $Server -Thumbprint $NewThumbprint -ErrorAction SilentlyContinue
+    $haveNow = @()
+    if ($null -ne $xcNow) { $haveNow = @(([string]$xcNow.Services) -split ',' | ForEach-Object { $_.Trim() }) }
+    $missing = @(@('IIS', 'SMTP') | Where-Object { $haveNow -notcontains $_ })
+    $needEnable = ($missing.Count -gt 0) -or ($internalBefore -ne $NewThumbprint)
+    if (-not $needEnable) {
+        Write-Host '   already done: the new certificate is enabled for every service'
+    } elseif ($PSCmdlet.ShouldProcess($NewThumbprint, 'Enable-ExchangeCertificate -Services IIS, SMTP')) {
         Write-Host '   -Force: the new certificate becomes the internal transport (default SMTP) certificate, as the plan says.'
         Enable-ExchangeCertificate -Server $Server -Thumbprint $NewThumbprint -Services 'IIS, SMTP' -Force -ErrorAction Stop
     }

@@ -1,0 +1,85 @@
+package generator
+
+import (
+	"strings"
+	"testing"
+
+	"certswap/validate"
+	"certswap/validate/export"
+)
+
+func prop(name, text string) export.Property {
+	return export.Property{Name: name, Value: export.Value{Text: text}}
+}
+
+func listProp(name string, items ...string) export.Property {
+	return export.Property{Name: name, Value: export.Value{IsList: true, List: items}}
+}
+
+// TestPlanFromReport: the adapter from a validation run. Findings' changes become steps (a change
+// reported twice counts once), the Edge subscription finding gives an edge runbook, a changed send
+// connector's source servers all get a runbook, and AD FS's binding mode comes from the export.
+func TestPlanFromReport(t *testing.T) {
+	sc := validate.Change{Product: validate.ProductExchange, Kind: export.KindSendConnector, Identity: "Outbound to Office 365",
+		Property: "TlsCertificateName", Old: oldTLS, New: newTLS, File: "exports/Get-SendConnector.xml"}
+	rc := validate.Change{Product: validate.ProductExchange, Server: "EX01", Kind: export.KindReceiveConnector, Identity: `EX01\Default Frontend EX01`,
+		Property: "TlsCertificateName", Old: oldTLS, New: newTLS, File: "exports/EX01/Get-ReceiveConnector.xml"}
+	svc := validate.Change{Product: validate.ProductExchange, Server: "EDGE01", Kind: export.KindExchangeCertificate, Identity: newThumb,
+		Property: "Services", Old: "None", New: "SMTP", File: "exports/EDGE01/Get-ExchangeCertificate.xml"}
+	ssl := validate.Change{Product: validate.ProductADFS, Server: "ADFS01", Kind: export.KindAdfsSslCertificate, Identity: "fs.contoso.com:443",
+		Property: "CertificateHash", Old: oldThumb, New: newThumb, File: "exports/ADFS01/Get-AdfsSslCertificate.xml"}
+	in := &validate.Input{New: newCert(), NewFile: "new.pfx", OldThumbprint: oldThumb, OldFile: "--old",
+		Exports: []*export.File{{Name: "exports/Get-SendConnector.xml", Objects: []*export.Object{
+			{Kind: export.KindSendConnector, Identity: "Outbound to Office 365", Properties: []export.Property{listProp("SourceTransportServers", "EX01", "ex02.contoso.com")}},
+		}}, {Name: "exports/Get-EdgeSubscription.xml", Objects: []*export.Object{
+			{Kind: export.KindEdgeSubscription, Identity: "EDGE01", Properties: []export.Property{prop("Name", "EDGE01"), prop("Site", "Default-First-Site-Name")}},
+		}}, {Name: "exports/Get-AdfsProperties.xml", Objects: []*export.Object{
+			{Kind: export.KindAdfsProperties, Identity: "x", Properties: []export.Property{prop("HostName", "fs.contoso.com"), prop("TlsClientPort", "443")}},
+		}}},
+	}
+	rep := &validate.Report{Stage: "before", At: t0, Old: validate.OldSummary{Thumbprints: []string{oldThumb}},
+		Findings: []validate.Finding{
+			{ID: "exchange-send-connector-tls-name", Severity: validate.SeverityError, Product: validate.ProductExchange, Object: sc.Identity, File: sc.File, Message: "stale", Change: &sc},
+			{ID: "exchange-receive-connector-tls-name", Severity: validate.SeverityError, Product: validate.ProductExchange, Server: "EX01", Object: rc.Identity, File: rc.File, Message: "stale", Change: &rc},
+			{ID: "exchange-receive-connector-tls-name", Severity: validate.SeverityError, Product: validate.ProductExchange, Server: "EX01", Object: rc.Identity, File: rc.File, Message: "stale again", Change: &rc},
+			{ID: "exchange-services-parity", Severity: validate.SeverityWarning, Product: validate.ProductExchange, Server: "EDGE01", File: svc.File, Message: "SMTP missing", Change: &svc},
+			{ID: "exchange-edge-subscription", Severity: validate.SeverityWarning, Product: validate.ProductExchange, Server: "EDGE01", Object: "EDGE01", File: "exports/Get-EdgeSubscription.xml", Message: "re-create"},
+			{ID: "adfs-binding", Severity: validate.SeverityError, Product: validate.ProductADFS, Server: "ADFS01", File: ssl.File, Message: "old hash", Change: &ssl},
+		}}
+	p, err := PlanFromReport(in, rep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Runbooks(), " "); got != "exchange-EX01.ps1 exchange-EX02.ps1 edge-EDGE01.ps1 adfs.ps1" {
+		t.Errorf("runbooks %s", got)
+	}
+	if len(p.Exchange[0].ReceiveConnectors) != 1 {
+		t.Errorf("the receive connector change reported twice gives %d steps", len(p.Exchange[0].ReceiveConnectors))
+	}
+	if !p.Exchange[1].OrgWide || len(p.Exchange[1].SendConnectors) != 1 || strings.Join(p.Exchange[1].RequiresOn, ",") != "EX01" {
+		t.Errorf("org-wide changes not on EX02 after EX01: %+v", p.Exchange[1])
+	}
+	if !p.Edge[0].EdgeSubscription || p.Edge[0].Services != "SMTP" {
+		t.Errorf("edge: %+v", p.Edge[0])
+	}
+	if !p.ADFS.AlternateTLS {
+		t.Error("TlsClientPort 443 not read as the alternate binding mode")
+	}
+	if !p.Old.Known() || p.Old.Thumbprint != oldThumb {
+		t.Errorf("old %+v", p.Old)
+	}
+	if len(p.Findings) != 6 || p.Stage != "before" {
+		t.Errorf("findings %d stage %q", len(p.Findings), p.Stage)
+	}
+	if _, err := Render(p); err != nil {
+		t.Fatal(err)
+	}
+
+	// Two checks that want different new values for one object: refused.
+	rc2 := rc
+	rc2.New = "<I>x<S>y"
+	rep.Findings = append(rep.Findings, validate.Finding{ID: "other", Change: &rc2})
+	if _, err := PlanFromReport(in, rep, nil); err == nil || !strings.Contains(err.Error(), "different new values") {
+		t.Errorf("conflicting changes: %v", err)
+	}
+}
