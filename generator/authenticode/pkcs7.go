@@ -35,19 +35,18 @@ var psSipGUID = []byte{0x1F, 0xCC, 0x3B, 0x60, 0x59, 0x4B, 0x08, 0x4E, 0xB7, 0x2
 
 // hashAlg describes one supported digest algorithm.
 type hashAlg struct {
-	hash      crypto.Hash
-	name      string // as Result.DigestAlgorithm
-	oid       asn1.ObjectIdentifier
-	rsaOID    asn1.ObjectIdentifier // shaXWithRSAEncryption
-	ecdsaOID  asn1.ObjectIdentifier // ecdsa-with-SHAX
-	allowSign bool
+	hash     crypto.Hash
+	name     string // as Result.DigestAlgorithm
+	oid      asn1.ObjectIdentifier
+	rsaOID   asn1.ObjectIdentifier // shaXWithRSAEncryption
+	ecdsaOID asn1.ObjectIdentifier // ecdsa-with-SHAX
 }
 
 var hashAlgs = []hashAlg{
-	{crypto.SHA1, "SHA1", asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}, true},
-	{crypto.SHA256, "SHA256", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}, true},
-	{crypto.SHA384, "SHA384", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}, true},
-	{crypto.SHA512, "SHA512", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}, true},
+	{crypto.SHA1, "SHA1", asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}},
+	{crypto.SHA256, "SHA256", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}},
+	{crypto.SHA384, "SHA384", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}},
+	{crypto.SHA512, "SHA512", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}},
 }
 
 func algFor(h crypto.Hash) (hashAlg, bool) {

@@ -81,7 +81,7 @@ func Sign(name string, script []byte, signer crypto.Signer, chain []*x509.Certif
 		h = crypto.SHA256
 	}
 	alg, ok := algFor(h)
-	if !ok || !alg.allowSign || !h.Available() {
+	if !ok || !h.Available() {
 		return nil, fmt.Errorf("unsupported hash algorithm %v (want SHA1, SHA256, SHA384 or SHA512)", h)
 	}
 	if len(chain) == 0 || chain[0] == nil {
