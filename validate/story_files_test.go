@@ -1,0 +1,70 @@
+package validate
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"certswap/validate/cert"
+	"certswap/validate/export"
+)
+
+func loadCert(t *testing.T, name, password string) *cert.File {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/certs/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := cert.Load(name, data, cert.LoadOptions{Password: &password})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return f
+}
+
+// TestExchangeFieldStoryFromFiles runs the Exchange field story on real files: the Sectigo
+// renewal as a PFX and the COMODO certificate as a CER (testdata/certs, made by openssl), and a
+// UTF-16 Format-List Get-ReceiveConnector export whose TlsCertificateName values wrap
+// (testdata/exports/exchange-field-story). Lines 23 and 103 are where `iconv -f UTF-16 | grep -n`
+// finds the two TlsCertificateName labels; the issuer is openssl's
+// "CN=Sectigo RSA Domain Validation Secure Server CA,O=Sectigo Limited,L=Salford,ST=Greater Manchester,C=GB"
+// written as Windows prints it (reversed from DER order, ", ", S= for ST).
+func TestExchangeFieldStoryFromFiles(t *testing.T) {
+	nf := loadCert(t, "new-mail.pfx", "Contoso-Test-1!")
+	of := loadCert(t, "old-mail.cer", "")
+	exp, err := export.ReadFile("../testdata/exports/exchange-field-story/Get-ReceiveConnector.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &Input{New: nf.Leaves[0], NewFile: "new-mail.pfx", NewChain: nf.Chain, NewFormat: nf.Format,
+		Old: of.Leaves[0], OldFile: "old-mail.cer", Exports: []*export.File{exp}, At: testAt}
+	r, err := Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "'<I>CN=Sectigo RSA Domain Validation Secure Server CA, O=Sectigo Limited, L=Salford, S=Greater Manchester, C=GB<S>CN=mail.contoso.com'"
+	wantFix := map[int]string{
+		23:  `Set-ReceiveConnector -Identity 'EX01\Default Frontend EX01' -TlsCertificateName ` + want,
+		103: `Set-ReceiveConnector -Identity 'EX01\Outbound Proxy Frontend EX01' -TlsCertificateName ` + want,
+	}
+	got := byID(r)["exchange-receive-connector-tls-name"]
+	if len(got) != 2 {
+		t.Fatalf("receive connector findings: %+v", got)
+	}
+	for _, f := range got {
+		if f.Fix != wantFix[f.Line] || f.File != exp.Name || f.Server != "EX01" || f.Severity != SeverityWarning {
+			t.Errorf("%s:%d %s: fix %s", f.File, f.Line, f.Severity, f.Fix)
+		}
+	}
+	if r.Summary.Count(SeverityWarning) == 0 {
+		t.Error("nothing at or above warning: --fail-on warning would exit 0")
+	}
+	n := byID(r)["certificate-issuer-subject-changed"]
+	if len(n) != 1 || !strings.Contains(n[0].Message, `EX01\Default Frontend EX01; receive connector EX01\Outbound Proxy Frontend EX01`) {
+		t.Errorf("issuer-changed: %+v", n)
+	}
+	// openssl's thumbprint of new-mail (testdata/certs/expected.txt).
+	if r.Certificate.Thumbprint != "7BDCCF9928D5A8340570D5B0319136FF8CD1F875" {
+		t.Errorf("thumbprint %s", r.Certificate.Thumbprint)
+	}
+}
