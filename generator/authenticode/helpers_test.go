@@ -56,13 +56,29 @@ func loadPEM(t testing.TB, name string) *x509.Certificate {
 	return c
 }
 
-// needTool finds an external oracle. Missing, it fails the test under CI=true and skips it
-// loudly elsewhere.
+// toolRequired reports whether a missing tool must fail the test rather than skip it: under
+// CI=true, and for osslsigncode and ps-parse when .ci/run's CERTSWAP_REQUIRE_* variable is set.
+func toolRequired(name string) bool {
+	switch name {
+	case "osslsigncode":
+		if os.Getenv("CERTSWAP_REQUIRE_OSSLSIGNCODE") == "1" {
+			return true
+		}
+	case "ps-parse", "node":
+		if os.Getenv("CERTSWAP_REQUIRE_PSPARSE") == "1" {
+			return true
+		}
+	}
+	return os.Getenv("CI") == "true"
+}
+
+// needTool finds an external oracle. Missing, it fails the test when toolRequired says so and
+// skips it loudly elsewhere.
 func needTool(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
+		if toolRequired(name) {
 			t.Fatalf("%s not found: it is the independent oracle for this test (install it; see .ci/run)", name)
 		}
 		t.Skipf("SKIPPING: %s not found; this test needs it as the independent oracle", name)

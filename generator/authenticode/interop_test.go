@@ -234,7 +234,7 @@ func TestSignedParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(psParse); err != nil {
-		if os.Getenv("CI") == "true" {
+		if toolRequired("ps-parse") {
 			t.Fatalf("ps-parse not found at %s", psParse)
 		}
 		t.Skipf("SKIPPING: ps-parse not found at %s", psParse)
