@@ -173,7 +173,27 @@ func (p *jsonParser) object(name string) (*Object, error) {
 		return nil, p.syntax(err)
 	}
 	classify(o, nil)
+	jsonIdentity(o)
 	return o, nil
+}
+
+// jsonIdentity keeps the JSON text of an object ConvertTo-Json wrote as its properties out of the
+// object's identity and server: an Identity written as an object gives way to the exact Name,
+// and a Server written as an object (an ADObjectId, whose ToString is its Name) to its "Name".
+func jsonIdentity(o *Object) {
+	if p, ok := o.Get("Identity"); ok && p.Lossy != "" {
+		if n, ok := o.Get("Name"); ok && n.Lossy == "" && !n.Value.Null && !n.Value.IsList && n.Value.Text != "" {
+			o.Identity = n.Value.Text
+		}
+	}
+	if p, ok := o.Get("Server"); ok && p.Lossy != "" && o.Server != "" {
+		o.Server = ""
+		var m map[string]json.RawMessage
+		var name string
+		if json.Unmarshal([]byte(p.Value.Text), &m) == nil && json.Unmarshal(m["Name"], &name) == nil && name != "" {
+			o.Server = ServerLabel(name)
+		}
+	}
 }
 
 // jsonValue sets a property's value (and Lossy) from its raw JSON; it returns a warning that is

@@ -62,16 +62,18 @@ func TestJSONFixtures(t *testing.T) {
 		"Fqdn":               {"mail.contoso.com", ""},
 	}}
 	tests := []struct {
-		file  string
-		kinds []Kind
-		want  []map[string]jsonWant
-		lines map[string]int // property → line, in the first object
+		file    string
+		kinds   []Kind
+		ids     []string
+		servers []string
+		want    []map[string]jsonWant
+		lines   map[string]int // property → line, in the first object
 	}{
-		{"receive-connector-ps51.json", []Kind{KindReceiveConnector, KindReceiveConnector}, ps51, map[string]int{"AuthMechanism": 3, "Bindings": 5, "TlsCertificateName": 22}},
-		{"receive-connector-ps51-utf8.json", []Kind{KindReceiveConnector, KindReceiveConnector}, ps51, map[string]int{"AuthMechanism": 3, "WhenChangedUTC": 44}},
-		{"exchange-certificate-ps7.json", []Kind{KindExchangeCertificate}, ps7, map[string]int{"Thumbprint": 2, "CertificateDomains": 11, "PSComputerName": 17}},
-		{"exchange-certificate-ps7-utf16.json", []Kind{KindExchangeCertificate}, ps7, nil},
-		{"send-connector-ps51-depth1.json", []Kind{KindSendConnector}, depth1, map[string]int{"Identity": 11}},
+		{"receive-connector-ps51.json", []Kind{KindReceiveConnector, KindReceiveConnector}, []string{"Default Frontend EX01", `EX01\Client Frontend EX01`}, []string{"EX01", "EX01"}, ps51, map[string]int{"AuthMechanism": 3, "Bindings": 5, "TlsCertificateName": 22}},
+		{"receive-connector-ps51-utf8.json", []Kind{KindReceiveConnector, KindReceiveConnector}, []string{"Default Frontend EX01", `EX01\Client Frontend EX01`}, []string{"EX01", "EX01"}, ps51, map[string]int{"AuthMechanism": 3, "WhenChangedUTC": 44}},
+		{"exchange-certificate-ps7.json", []Kind{KindExchangeCertificate}, []string{rc.thumbprint}, []string{""}, ps7, map[string]int{"Thumbprint": 2, "CertificateDomains": 11, "PSComputerName": 17}},
+		{"exchange-certificate-ps7-utf16.json", []Kind{KindExchangeCertificate}, []string{rc.thumbprint}, []string{""}, ps7, nil},
+		{"send-connector-ps51-depth1.json", []Kind{KindSendConnector}, []string{"Outbound to Office 365"}, []string{""}, depth1, map[string]int{"Identity": 11}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -89,6 +91,9 @@ func TestJSONFixtures(t *testing.T) {
 			for i, o := range objs {
 				if o.Kind != tt.kinds[i] || o.File != path {
 					t.Errorf("object %d kind %s file %q", i, o.Kind, o.File)
+				}
+				if o.Identity != tt.ids[i] || o.Server != tt.servers[i] {
+					t.Errorf("object %d identity %q server %q, want %q %q", i, o.Identity, o.Server, tt.ids[i], tt.servers[i])
 				}
 				for name, w := range tt.want[i] {
 					p := mustProp(t, o, name)
