@@ -659,3 +659,90 @@ func TestStructuredFixturesReadFile(t *testing.T) {
 		}
 	}
 }
+
+// TestStructuredReencoded reads every structured fixture re-encoded as the other encodings and
+// line ends PowerShell and copies produce, and expects the same objects.
+func TestStructuredReencoded(t *testing.T) {
+	type variant struct {
+		name     string
+		encoding string
+		crlf     bool
+	}
+	variants := []variant{
+		{"utf8-lf", "UTF-8", false},
+		{"utf8bom-crlf", "UTF-8-BOM", true},
+		{"utf16le-crlf", "UTF-16LE-BOM", true},
+		{"utf16be-lf", "UTF-16BE-BOM", false},
+	}
+	encode := func(text string, v variant) []byte {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		if v.crlf {
+			text = strings.ReplaceAll(text, "\n", "\r\n")
+		}
+		var enc transform.Transformer
+		switch v.encoding {
+		case "UTF-8":
+			return []byte(text)
+		case "UTF-8-BOM":
+			return append([]byte("\uFEFF"), text...)
+		case "UTF-16LE-BOM":
+			enc = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder()
+		default:
+			enc = unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder()
+		}
+		out, _, err := transform.Bytes(enc, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// summary is every object's kind, identity and properties, CR LF inside values read as LF.
+	summary := func(f *File) string {
+		var b strings.Builder
+		for _, o := range f.Objects {
+			fmt.Fprintf(&b, "%s %q %d\n", o.Kind, o.Identity, o.Line)
+			for _, p := range o.Properties {
+				fmt.Fprintf(&b, "  %s %d %q %q\n", p.Name, p.Line, strings.ReplaceAll(vtext(p), "\r\n", "\n"), p.Lossy)
+			}
+		}
+		return b.String()
+	}
+	paths, _ := filepath.Glob("../../testdata/exports/*/*")
+	n := 0
+	for _, p := range paths {
+		switch filepath.Ext(p) {
+		case ".xml", ".json", ".csv", ".txt":
+		default:
+			continue
+		}
+		if filepath.Base(filepath.Dir(p)) == "gen" || strings.HasSuffix(p, "rawdata-cert.txt") {
+			continue
+		}
+		if d := filepath.Base(filepath.Dir(p)); d != "clixml" && d != "json" && d != "csv" && d != "netsh" {
+			continue
+		}
+		n++
+		orig, err := ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := summary(orig)
+		text := string(decodedFixture(t, p))
+		for _, v := range variants {
+			f, err := Read(p, bytes.NewReader(encode(text, v)))
+			if err != nil {
+				t.Errorf("%s as %s: %v", p, v.name, err)
+				continue
+			}
+			if f.Encoding != v.encoding || f.Format != orig.Format {
+				t.Errorf("%s as %s: encoding %s format %s", p, v.name, f.Encoding, f.Format)
+			}
+			if got := summary(f); got != want {
+				t.Errorf("%s as %s: objects differ:\n%s\nwant:\n%s", p, v.name, got, want)
+			}
+		}
+	}
+	if n != 25 {
+		t.Errorf("%d fixtures re-encoded, want 25", n)
+	}
+}
