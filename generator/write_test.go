@@ -2,6 +2,8 @@ package generator
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/x509"
 	"errors"
 	"os"
 	"os/exec"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"certswap/generator/authenticode"
 	"certswap/validate/cert"
 )
 
@@ -293,5 +296,58 @@ func TestNoSecret(t *testing.T) {
 	ex := string(fileMap(files)["exchange-EX01.ps1"])
 	if !strings.Contains(ex, "$NewThumbprint = '"+want+"'") {
 		t.Errorf("runbook does not carry openssl's thumbprint %s", want)
+	}
+}
+
+// TestWriteAuthenticode: the output folder signed with a real code-signing certificate
+// (testdata/signing, made by openssl): every runbook verifies with osslsigncode, parses with
+// ps-parse, and SHA256SUMS covers the signed bytes.
+func TestWriteAuthenticode(t *testing.T) {
+	root := repoRoot(t)
+	data, err := os.ReadFile(filepath.Join(root, "testdata", "signing", "codesign-rsa.pfx"))
+	if err != nil {
+		t.Skip("testdata/signing/codesign-rsa.pfx missing: ", err)
+	}
+	pw := "certswap-test"
+	f, err := cert.Load("codesign-rsa.pfx", data, cert.LoadOptions{Password: &pw})
+	if err != nil {
+		t.Fatalf("cert.Load: %v", err)
+	}
+	signer, ok := f.Key.(crypto.Signer)
+	if !ok {
+		t.Fatalf("key %T is not a crypto.Signer", f.Key)
+	}
+	chain := []*x509.Certificate{f.Leaves[0].X509}
+	for _, c := range f.Chain {
+		chain = append(chain, c.X509)
+	}
+	_, files := render(t, hostileStory())
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := Write(dir, files, false, Signer(signer, chain, authenticode.SignOptions{})); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	sha256sumCheck(t, dir)
+	var ps []string
+	for name := range readDir(t, dir) {
+		if strings.HasSuffix(name, ".ps1") {
+			ps = append(ps, filepath.Join(dir, name))
+		}
+	}
+	tool := psParse(t)
+	if out, err := exec.Command(tool, ps...).CombinedOutput(); err != nil {
+		t.Fatalf("ps-parse on signed runbooks: %v\n%s", err, out)
+	}
+	if _, err := exec.LookPath("osslsigncode"); err != nil {
+		if os.Getenv("CERTSWAP_REQUIRE_OSSLSIGNCODE") == "1" {
+			t.Fatal("osslsigncode missing")
+		}
+		t.Skip("!!! osslsigncode missing: signatures NOT verified !!!")
+	}
+	caFile := filepath.Join(root, "testdata", "signing", "root-rsa.pem")
+	for _, p := range ps {
+		out, err := exec.Command("osslsigncode", "verify", "-in", p, "-CAfile", caFile).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Signature verification: ok") {
+			t.Errorf("osslsigncode verify %s: %v\n%s", filepath.Base(p), err, out)
+		}
 	}
 }
