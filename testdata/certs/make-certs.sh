@@ -12,7 +12,8 @@
 # The tests read expected.txt; no value in it comes from certswap.
 set -eu
 
-OUT=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$(dirname "$0")" && pwd)
+OUT=${CERTS_OUT:-$SRC} # CERTS_OUT=DIR writes the fixtures elsewhere (to try the script)
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -301,9 +302,9 @@ openssl pkcs12 -export -nokeys -in tls-rsa.pem -certfile tls-chain.pem \
 # PKCS#8-encrypted by openssl with the empty password; assemble-pfx.go only lays out ASN.1.
 openssl pkcs8 -topk8 -in tls-rsa.key -outform DER -v2 aes-256-cbc -passout pass: -out k1.p8
 openssl pkcs8 -topk8 -in wildcard.key -outform DER -v2 aes-256-cbc -passout pass: -out k2.p8
-(cd "$OUT/../.." && go run ./testdata/certs/assemble-pfx.go "$OUT/twokeys.pfx" \
+(cd "$SRC" && go run ./assemble-pfx.go "$OUT/twokeys.pfx" \
 	"$W/k1.p8" "$W/k2.p8" -- "$W/tls-rsa.der" "$W/wildcard.der")
-(cd "$OUT/../.." && go run ./testdata/certs/assemble-pfx.go "$OUT/leaf-last.pfx" \
+(cd "$SRC" && go run ./assemble-pfx.go "$OUT/leaf-last.pfx" \
 	"$W/k1.p8" -- "$W/root-ca.der" "$W/issuing-ca.der" "$W/tls-rsa.der")
 
 cp tls-rsa.der "$OUT/tls-rsa.cer"

@@ -3,6 +3,7 @@ package cert
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -12,8 +13,9 @@ import (
 	"time"
 )
 
-// certsDir is the fixture folder made by testdata/certs/make-certs.sh.
-const certsDir = "../../testdata/certs"
+// certsDir is the fixture folder made by testdata/certs/make-certs.sh. CERTSWAP_CERTS_DIR
+// points the tests at a fresh run of the script (CERTS_OUT=DIR sh make-certs.sh) instead.
+var certsDir = cmp.Or(os.Getenv("CERTSWAP_CERTS_DIR"), "../../testdata/certs")
 
 // expected is one certificate's record in testdata/certs/expected.txt, written by
 // make-certs.sh from openssl's output (never from certswap).
