@@ -435,7 +435,7 @@ var checkCases = map[string][]checkCase{
 			in.Exports = files(obj(export.KindPopSettings, "EX01", "EX01/Get-PopSettings.txt", 1, "ProtocolName", "POP3",
 				"ExternalConnectionSettings", "{mail.contoso.com:995:SSL|mail.contoso.com:110:TLS}", "X509CertificateName", "pop.contoso.com", "Server", "EX01"))
 			return in
-		}, want: []want{{sev: SeverityWarning, object: "POP3", file: "EX01/Get-PopSettings.txt", line: 3,
+		}, want: []want{{sev: SeverityWarning, object: "POP3 settings", file: "EX01/Get-PopSettings.txt", line: 3,
 			fix: `Set-PopSettings -Server 'EX01' -X509CertificateName 'mail.contoso.com'`, msg: []string{`X509CertificateName "pop.contoso.com"`, "MSExchangePOP3BE"}}}},
 		{name: "imap-name-covered", in: func() *Input {
 			in := base()
@@ -502,7 +502,7 @@ var checkCases = map[string][]checkCase{
 			in := adfsBase()
 			in.Exports = files(adfsSSL("sts.contoso.com", "443", tpOld, 10))
 			return in
-		}, want: []want{{sev: SeverityWarning, object: "sts.contoso.com", file: "ADFS01/Get-AdfsSslCertificate.txt", line: 12,
+		}, want: []want{{sev: SeverityWarning, object: "sts.contoso.com:443", file: "ADFS01/Get-AdfsSslCertificate.txt", line: 12,
 			fix: `Set-AdfsSslCertificate -Thumbprint '` + tpNewADFS + `'`, msg: []string{"sts.contoso.com:443", "the old certificate"}}}},
 		{name: "new-hash", in: func() *Input {
 			in := adfsBase()

@@ -172,13 +172,53 @@ func boolProp(o *export.Object, name string) (v, ok bool) {
 	return false, false
 }
 
-// objectName returns the name an admin knows the object by.
+// objectName returns the name an admin knows the object by: a certificate by its thumbprint, a
+// binding by host:port, a WAP application by its Name, POP/IMAP settings by protocol, else its
+// Identity (never a multi-line value or the RunspaceId a remote session puts first).
 func objectName(o *export.Object) string {
-	if o.Identity != "" {
-		return o.Identity
+	switch o.Kind {
+	case export.KindExchangeCertificate:
+		if tp, ok := exchangeCertThumbprint(o); ok {
+			return tp
+		}
+	case export.KindAdfsCertificate:
+		if t := text(o, "CertificateType"); t != "" {
+			return t
+		}
+	case export.KindPopSettings:
+		return "POP3 settings"
+	case export.KindImapSettings:
+		return "IMAP4 settings"
+	case export.KindAdfsSslCertificate, export.KindWapSslCertificate:
+		if h := text(o, "HostName"); h != "" {
+			if p := text(o, "PortNumber"); p != "" {
+				return h + ":" + p
+			}
+			return h
+		}
+	case export.KindNetshSslBinding:
+		return netshKey(o)
+	case export.KindAdfsProperties:
+		if h := text(o, "HostName"); h != "" {
+			return h
+		}
+		return "AD FS properties"
+	case export.KindWapConfiguration:
+		return "WAP configuration"
+	case export.KindWapApplication, export.KindEdgeSubscription, export.KindTransportService:
+		if n := text(o, "Name"); n != "" {
+			return n
+		}
 	}
-	if n := text(o, "Name"); n != "" {
-		return n
+	id := o.Identity
+	if id == "" || strings.ContainsAny(id, "\r\n") || id == text(o, "RunspaceId") {
+		id = text(o, "Identity")
 	}
-	return string(o.Kind)
+	if id == "" {
+		id = text(o, "Name")
+	}
+	if id == "" {
+		return string(o.Kind)
+	}
+	return id
 }

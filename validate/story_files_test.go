@@ -68,3 +68,55 @@ func TestExchangeFieldStoryFromFiles(t *testing.T) {
 		t.Errorf("thumbprint %s", r.Certificate.Thumbprint)
 	}
 }
+
+// TestADFSWAPFromFiles runs the AD FS/WAP checks on the Export-Clixml fixtures of
+// testdata/exports/clixml (a farm adfs.contoso.com whose bindings, Service-Communications
+// certificate, proxy binding and two published applications, one the federation rule "ADFS", all
+// carry 210720AF…) with the wildcard certificate of testdata/certs as the new one; its thumbprint
+// is openssl's (testdata/certs/expected.txt).
+func TestADFSWAPFromFiles(t *testing.T) {
+	const newTP = "F774337BCF73C717BC5C1BE1D8C9A9EDA44F3E0E"
+	nf := loadCert(t, "wildcard.pfx", "Contoso-Test-1!")
+	var exps []*export.File
+	for _, name := range []string{"adfs-properties.xml", "adfs-ssl-certificate.xml", "adfs-certificate.xml", "wap-ssl-certificate.xml", "wap-application.xml"} {
+		f, err := export.ReadFile("../testdata/exports/clixml/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exps = append(exps, f)
+	}
+	r, err := Run(&Input{New: nf.Leaves[0], NewFile: "wildcard.pfx", NewChain: nf.Chain, Exports: exps, At: testAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byID(r)
+	for id, n := range map[string]int{
+		"adfs-ssl-binding-thumbprint":              4,
+		"adfs-service-communications-thumbprint":   1,
+		"adfs-service-communications-ssl-mismatch": 0,
+		"adfs-binding-mode-cmdlet":                 1,
+		"adfs-name-not-covered":                    0,
+		"wap-proxy-ssl-thumbprint":                 1,
+		"wap-application-thumbprint":               2,
+		"wap-external-url-not-covered":             0,
+	} {
+		if len(got[id]) != n {
+			t.Errorf("%s: %d findings, want %d: %+v", id, len(got[id]), n, got[id])
+		}
+	}
+	fixes := map[string]string{}
+	for _, f := range got["wap-application-thumbprint"] {
+		fixes[f.Object] = f.Fix
+	}
+	for name, id := range map[string]string{"Outlook on the web": "3f2a1b4c-5d6e-7f80-9a1b-2c3d4e5f6a7b", "ADFS": "8e9d0c1b-2a3f-4e5d-8c7b-6a5f4e3d2c1b"} {
+		if want := "Set-WebApplicationProxyApplication -ID '" + id + "' -ExternalCertificateThumbprint '" + newTP + "'"; fixes[name] != want {
+			t.Errorf("%s: fix %q, want %q", name, fixes[name], want)
+		}
+	}
+	if f := got["adfs-service-communications-thumbprint"]; len(f) == 1 && f[0].Fix != "Set-AdfsCertificate -CertificateType 'Service-Communications' -Thumbprint '"+newTP+"'" {
+		t.Errorf("fix %s", f[0].Fix)
+	}
+	if f := got["wap-proxy-ssl-thumbprint"]; len(f) == 1 && (f[0].Object != "adfs.contoso.com:443" || f[0].Fix != "Set-WebApplicationProxySslCertificate -Thumbprint '"+newTP+"'") {
+		t.Errorf("proxy: %+v", f[0])
+	}
+}
