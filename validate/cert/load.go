@@ -311,9 +311,24 @@ func loadDER(data []byte, opts LoadOptions) (*File, error) {
 	}
 	c, err := Parse(data)
 	if err != nil {
+		if isCSR(data) {
+			return nil, errCSR
+		}
 		return nil, err
 	}
 	return fileOf(FormatDER, []*Certificate{c}), nil
+}
+
+var errCSR = errors.New("a certificate signing request (CSR), not a certificate")
+
+// isCSR reports whether der is a PKCS#10 CertificationRequest: its info is
+// SEQUENCE { INTEGER, Name, SubjectPublicKeyInfo, [0] attributes }.
+func isCSR(der []byte) bool {
+	s := cryptobyte.String(der)
+	var req, info cryptobyte.String
+	return s.ReadASN1(&req, cbasn1.SEQUENCE) && req.ReadASN1(&info, cbasn1.SEQUENCE) &&
+		info.SkipASN1(cbasn1.INTEGER) && info.SkipASN1(cbasn1.SEQUENCE) && info.SkipASN1(cbasn1.SEQUENCE) &&
+		info.PeekASN1Tag(tagExplicit0)
 }
 
 // decodeText returns data as text: UTF-8 (a BOM is dropped) or UTF-16 with a BOM.
@@ -447,7 +462,7 @@ func loadPEM(text string) (*File, error) {
 	if len(certs) == 0 {
 		for _, l := range skipped {
 			if csrLabels[l] {
-				return nil, errors.New("a certificate signing request (CSR), not a certificate")
+				return nil, errCSR
 			}
 		}
 		if len(skipped) > 0 {
@@ -912,7 +927,8 @@ var sniffLabels = []string{
 // content; a file it accepts may still fail to load (truncated, wrong password).
 func Sniff(data []byte) bool {
 	if looksDER(data) {
-		return classify(data) != kindUnknown
+		k := classify(data)
+		return k != kindUnknown && !(k == kindCertificate && isCSR(data))
 	}
 	head := data[:min(len(data), 8192)]
 	var text string

@@ -260,6 +260,7 @@ func TestLoadErrors(t *testing.T) {
 		{"BER P7B with trailing data", append(bytes.Clone(ber), 1), LoadOptions{}, fmt.Sprintf("unexpected data after the DER structure at byte %d", len(ber))},
 		{"P7B with trailing data", append(bytes.Clone(p7b), 0, 0, 7), LoadOptions{}, fmt.Sprintf("unexpected data after the DER structure at byte %d", len(p7b)+2)},
 		{"damaged certificate", damage(der, 13), LoadOptions{}, "not an X.509 certificate (bad serial number)"},
+		{"CSR DER", csr, LoadOptions{}, "a certificate signing request (CSR), not a certificate"},
 		{"CSR PEM", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csr}), LoadOptions{}, "a certificate signing request (CSR), not a certificate"},
 		{"key only PEM", []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), LoadOptions{}, "PEM file holds no certificate (only PRIVATE KEY)"},
 		{"no END", []byte(pemText[:200]), LoadOptions{}, `line 1: PEM block "CERTIFICATE" has no END line`},
@@ -402,6 +403,7 @@ func TestSniff(t *testing.T) {
 		"base64 of text":     []byte("SGVsbG8gd29ybGQgaGVsbG8gd29ybGQ="),
 		"word":               []byte("MIIIIII"),
 		"CSR":                pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: makeCSR(t)}),
+		"CSR DER":            makeCSR(t),
 		"private key DER":    mustPKCS8(t),
 		"netsh":              []byte("\r\nSSL Certificate bindings:\r\n-------------------------\r\n"),
 	}
