@@ -74,9 +74,6 @@ func Verify(name string, script []byte, opts VerifyOptions) Result {
 		if err != nil {
 			return fail(Malformed, "signature: certificate %d: %v", i+1, err)
 		}
-		if i > 0 && bytes.Equal(raw, sd.certs[i-1]) {
-			return fail(Malformed, "signature: a certificate appears twice")
-		}
 		certs = append(certs, c)
 	}
 	signer, err := findSigner(sd.sid, certs)
@@ -133,10 +130,13 @@ func Verify(name string, script []byte, opts VerifyOptions) Result {
 			return fail(Malformed, "signature: unexpected signed attribute %s", oid)
 		}
 	}
+	// SpcStatementType is optional: Set-AuthenticodeSignature and osslsigncode write it, but
+	// signatures made with signtool-style tooling (seen on PowerShell files signed through
+	// Microsoft's Trusted Signing) carry only SpcSpOpusInfo, contentType and messageDigest.
 	for _, need := range []struct {
 		name string
 		ok   bool
-	}{{"contentType", seen[oidContentType.String()]}, {"messageDigest", msgDigest != nil}, {"SpcStatementType", seen[oidSpcStatementType.String()]}} {
+	}{{"contentType", seen[oidContentType.String()]}, {"messageDigest", msgDigest != nil}} {
 		if !need.ok {
 			return fail(Malformed, "signature: no %s attribute", need.name)
 		}
@@ -234,7 +234,9 @@ func findSigner(sid []byte, certs []*x509.Certificate) (*x509.Certificate, error
 }
 
 // checkOnChain checks that every certificate lies on the signer's chain and that each one's
-// signature verifies with its issuer's key (a self-signed top with its own).
+// signature verifies with its issuer's key (a self-signed top with its own). A byte-identical
+// repeat of a certificate on the chain is accepted: Windows signing tools write the signer twice
+// at times, and the copy holds no byte that is not checked.
 func checkOnChain(signer *x509.Certificate, certs []*x509.Certificate) error {
 	used := map[*x509.Certificate]bool{signer: true}
 	for cur := signer; ; {
@@ -255,7 +257,7 @@ func checkOnChain(signer *x509.Certificate, certs []*x509.Certificate) error {
 		cur = next
 	}
 	for i, c := range certs {
-		if !used[c] {
+		if !used[c] && !slices.ContainsFunc(certs, func(u *x509.Certificate) bool { return used[u] && bytes.Equal(u.Raw, c.Raw) }) {
 			return malformed("signature: certificate %d is not on the signer's chain (or its signature does not verify)", i+1)
 		}
 	}

@@ -3,6 +3,7 @@ package authenticode
 import (
 	"bytes"
 	"crypto"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
@@ -282,7 +283,78 @@ func TestVerifyDERRules(t *testing.T) {
 				t.Errorf("got %s %q, want Malformed %q", r.Status, r.Message, c.msg)
 			}
 			if ok, _ := osslVerify(t, "a.ps1", b, "rsa"); ok {
-				t.Logf("osslsigncode gap: it accepts %s", c.name)
+				t.Logf("osslsigncode accepts %s (certswap is stricter)", c.name)
+			}
+		})
+	}
+}
+
+// signCustom signs like Sign but with the signed attributes and certificate list given, to make
+// the shapes other signing tools write.
+func signCustom(t *testing.T, script []byte, alg string, attrs func(md []byte) [][]byte, certs func([]*x509.Certificate) [][]byte) []byte {
+	t.Helper()
+	key, chain := loadPFX(t, "codesign-"+alg+".pfx")
+	a, _ := algFor(crypto.SHA256)
+	h := crypto.SHA256.New()
+	if _, err := hashText(h, script, DetectEncoding(script)); err != nil {
+		t.Fatal(err)
+	}
+	indirect := indirectData(a, h.Sum(nil))
+	h.Reset()
+	h.Write(contentOctets(indirect))
+	as := attrs(h.Sum(nil))
+	h.Reset()
+	h.Write(signedAttrsDER(as))
+	sig, err := key.Sign(rand.Reader, h.Sum(nil), crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigOID, null := oidRSAEncryption, true
+	if alg == "ec" {
+		sigOID, null = a.ecdsaOID, false
+	}
+	sd := &signedData{alg: a, indirect: indirect, certs: certs(chain), sid: issuerAndSerial(chain[0].RawIssuer, chain[0].SerialNumber),
+		attrs: as, sigOID: sigOID, sigNull: null, signature: sig}
+	der, err := sd.marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(slices.Clone(script), hashForm.render(der)...)
+}
+
+// Shapes seen in signatures from Windows tooling (a PowerShell file signed through Microsoft's
+// Trusted Signing, read while researching): the signer's certificate twice in the SET, and
+// signed attributes SpcSpOpusInfo, contentType and messageDigest without SpcStatementType.
+// Verify accepts both; osslsigncode must accept them too.
+func TestVerifyWindowsShapes(t *testing.T) {
+	script := readFixture(t, "ascii.ps1")
+	standard := func(md []byte) [][]byte {
+		return [][]byte{attrContentType, attribute(oidMessageDigest, derOctets(md)), attrIndividual, attrEmptyOpus}
+	}
+	noStatement := func(md []byte) [][]byte {
+		return [][]byte{attrContentType, attribute(oidMessageDigest, derOctets(md)), attrEmptyOpus}
+	}
+	chainCerts := func(ch []*x509.Certificate) [][]byte {
+		var out [][]byte
+		for _, c := range ch {
+			out = append(out, c.Raw)
+		}
+		return out
+	}
+	signerTwice := func(ch []*x509.Certificate) [][]byte { return append(chainCerts(ch), ch[0].Raw) }
+	for _, c := range []struct {
+		name string
+		file []byte
+	}{
+		{"signer certificate twice", signCustom(t, script, "rsa", standard, signerTwice)},
+		{"no SpcStatementType", signCustom(t, script, "rsa", noStatement, chainCerts)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if r := Verify("a.ps1", c.file, VerifyOptions{Roots: rootsFor(t, "rsa"), At: testAt}); r.Status != Valid {
+				t.Errorf("Verify: %s: %s", r.Status, r.Message)
+			}
+			if ok, out := osslVerify(t, "a.ps1", c.file, "rsa"); !ok {
+				t.Errorf("osslsigncode verify failed:\n%s", out)
 			}
 		})
 	}
