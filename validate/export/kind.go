@@ -166,6 +166,11 @@ func classify(o *Object, typeNames []string) {
 	if k == "" || k == KindUnknown {
 		k = kindFromProperties(o)
 	}
+	classifyAs(o, k)
+}
+
+// classifyAs is classify for an object whose kind is already known.
+func classifyAs(o *Object, k Kind) {
 	o.Kind = k
 
 	o.Identity = ""

@@ -27,6 +27,9 @@ type listParser struct {
 	hardSplit     bool // the file was cut at the width without word wrap (non-wrapping culture)
 
 	hint int // the most properties an object had so far
+
+	lastNames []string // property names of the last object classified from scratch
+	lastKind  Kind
 }
 
 // rawProp is one property as laid out on its lines, before its value is rebuilt.
@@ -37,6 +40,7 @@ type rawProp struct {
 	firstCells int    // cells of the whole label line
 	conts      []cont
 	warnings   []string
+	unindented bool // a continuation line lost its indent (warned once)
 }
 
 // cont is one continuation line of a value.
@@ -161,7 +165,10 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 			text := strings.TrimLeft(t, " \t")
 			addCont(cur, l, text)
 			cur.conts[len(cur.conts)-1].cells = indent + cells(text)
-			cur.warnings = append(cur.warnings, fmt.Sprintf("line %d: continuation line without its indent of %d blanks (a web copy?): joined to the value", l.n, indent))
+			if !cur.unindented {
+				cur.unindented = true
+				cur.warnings = append(cur.warnings, fmt.Sprintf("line %d: continuation line without its indent of %d blanks (a web copy?): joined to the value", l.n, indent))
+			}
 		}
 	}
 	if maxCells > lp.width {
@@ -170,32 +177,55 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 	if len(props) > lp.hint {
 		lp.hint = len(props)
 	}
-	o.Properties = make([]Property, 0, len(props))
-	for _, p := range props {
+	o.Properties = make([]Property, len(props))
+	for i := range props {
+		p := &props[i]
 		if p.firstCells == lp.width && len(p.conts) > 0 {
 			lp.widthSeen++
 		}
-		for i, c := range p.conts {
-			if c.cells == lp.width && i+1 < len(p.conts) {
+		for j, c := range p.conts {
+			if c.cells == lp.width && j+1 < len(p.conts) {
 				lp.widthSeen++
 			}
 		}
 	}
 	for i := range props {
 		p := &props[i]
-		prop, warns := lp.rebuild(p, indent)
-		o.Properties = append(o.Properties, prop)
+		warns := lp.rebuild(p, indent, &o.Properties[i])
 		for _, w := range warns {
 			o.Warnings = append(o.Warnings, PropertyWarning{Property: p.name, Line: p.line, Message: w})
 		}
 	}
-	classify(o, nil)
+	// Objects of one pipeline share one property list: their kind is told once.
+	if k, ok := lp.kindCache(o); ok {
+		classifyAs(o, k)
+	} else {
+		classify(o, nil)
+		lp.lastNames = lp.lastNames[:0]
+		for i := range o.Properties {
+			lp.lastNames = append(lp.lastNames, o.Properties[i].Name)
+		}
+		lp.lastKind = o.Kind
+	}
 	return o, nil
 }
 
+// kindCache returns the kind of the previous object when o has the same property names.
+func (lp *listParser) kindCache(o *Object) (Kind, bool) {
+	if len(lp.lastNames) == 0 || len(lp.lastNames) != len(o.Properties) {
+		return "", false
+	}
+	for i := range o.Properties {
+		if o.Properties[i].Name != lp.lastNames[i] {
+			return "", false
+		}
+	}
+	return lp.lastKind, true
+}
+
 // rebuild joins a property's lines into its value (notes/powershell-exports.md a.3).
-func (lp *listParser) rebuild(p *rawProp, indent int) (Property, []string) {
-	prop := Property{Name: p.name, Line: p.line}
+func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
+	prop.Name, prop.Line = p.name, p.line
 	warns := p.warnings
 	if len(p.conts) == 0 {
 		prop.Value = Value{Text: p.first}
@@ -207,7 +237,7 @@ func (lp *listParser) rebuild(p *rawProp, indent int) (Property, []string) {
 			prop.Lossy = LossyMasked
 			warns = append(warns, LossyMasked)
 		}
-		return prop, warns
+		return warns
 	}
 	var b strings.Builder
 	b.WriteString(p.first)
@@ -235,7 +265,7 @@ func (lp *listParser) rebuild(p *rawProp, indent int) (Property, []string) {
 		prop.Lossy = LossyMasked
 		warns = append(warns, LossyMasked)
 	}
-	return prop, warns
+	return warns
 }
 
 // isTruncatedCollection reports whether v is a collection cut at $FormatEnumerationLimit.

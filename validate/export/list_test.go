@@ -300,15 +300,16 @@ func benchmarkList(b *testing.B, data []byte) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		f, err := Read("bench", bytes.NewReader(data))
-		if err != nil || len(f.Objects) == 0 {
+		n := 0
+		_, err := Stream("bench", bytes.NewReader(data), func(*Object) error { n++; return nil })
+		if err != nil || n == 0 {
 			b.Fatal(err)
 		}
 	}
 }
 
-// BenchmarkFormatList measures Format-List reading (issue 8's targets: 200 MB/s for UTF-8,
-// 100 MB/s for UTF-16 LE).
+// BenchmarkFormatList measures Format-List reading as issue 8 reads a large export: streamed,
+// objects handed out and dropped (targets: 200 MB/s for UTF-8, 100 MB/s for UTF-16 LE).
 func BenchmarkFormatList(b *testing.B) {
 	text := bigList(b, 16<<20)
 	b.Run("UTF-8", func(b *testing.B) { benchmarkList(b, []byte(text)) })
