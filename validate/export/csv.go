@@ -11,6 +11,28 @@ import (
 // csvListLossy is the Lossy reason of a collection Export-Csv wrote as its type name.
 const csvListLossy = "collection written as its type name: Export-Csv lost the items; export with Export-Clixml, or join the items in a calculated property (@{n='X';e={$_.X -join ','}})"
 
+// csvJoinedLossy is the Lossy reason of a collection whose items hold blanks, joined with blanks.
+const csvJoinedLossy = "collection joined with blanks: its items hold blanks themselves, so where one ends is lost; export with Export-Clixml"
+
+// csvBlankFreeLists are collection properties of the exported cmdlets whose items never hold a
+// blank, comma or bar (bindings, domains, server names, IP ranges, address spaces, connection
+// settings). In a remote session Export-Csv writes such a collection, deserialized, as its items
+// joined by $OFS (a blank), and export scripts join them with ',' or '|' (Posh365), so the items
+// come back exactly by splitting there.
+var csvBlankFreeLists = map[string]bool{
+	"bindings": true, "certificatedomains": true, "remoteipranges": true, "addressspaces": true,
+	"smarthosts": true, "connecteddomains": true, "sourcetransportservers": true,
+	"receivingtransportservers": true, "sendingtransportservers": true, "clientaccessservers": true,
+	"edgetransportservers": true, "domains": true, "features": true, "tlsdomaincapabilities": true,
+	"externalconnectionsettings": true, "internalconnectionsettings": true, "sslbindings": true,
+	"unencryptedortlsbindings": true, "dnsnamelist": true, "externalipaddresses": true,
+	"connectedserversname": true,
+}
+
+// csvBlankLists are collection properties whose items may hold blanks: joined with blanks they
+// cannot be split again.
+var csvBlankLists = map[string]bool{"wiasupporteduseragents": true}
+
 // csvField is one field of a CSV record.
 type csvField struct {
 	text   string
@@ -220,12 +242,26 @@ func parseCSV(name string, text []byte) ([]*Object, []Warning, error) {
 			switch {
 			case !f.quoted && f.text == "":
 				pr.Value = Value{Null: true}
+			case csvIsListTypeName(f.text):
+				pr.Value = Value{Text: f.text}
+				pr.Lossy = csvListLossy
+				o.Warnings = append(o.Warnings, PropertyWarning{Property: pr.Name, Line: pr.Line, Message: csvListLossy})
+			case csvBlankFreeLists[strings.ToLower(pr.Name)]:
+				items := strings.FieldsFunc(f.text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' })
+				if items == nil {
+					items = []string{}
+				}
+				pr.Value = Value{IsList: true, List: items}
+				if len(items) > 1 {
+					o.Warnings = append(o.Warnings, PropertyWarning{Property: pr.Name, Line: pr.Line,
+						Message: fmt.Sprintf("read as %d items: Export-Csv joins a deserialized collection's items with blanks ($OFS), scripts often with ',' or '|'", len(items))})
+				}
+			case csvBlankLists[strings.ToLower(pr.Name)] && strings.Contains(f.text, " "):
+				pr.Value = Value{Text: f.text}
+				pr.Lossy = csvJoinedLossy
+				o.Warnings = append(o.Warnings, PropertyWarning{Property: pr.Name, Line: pr.Line, Message: csvJoinedLossy})
 			default:
 				pr.Value = Value{Text: f.text}
-				if csvIsListTypeName(f.text) {
-					pr.Lossy = csvListLossy
-					o.Warnings = append(o.Warnings, PropertyWarning{Property: pr.Name, Line: pr.Line, Message: csvListLossy})
-				}
 			}
 			o.Properties = append(o.Properties, pr)
 		}

@@ -18,6 +18,7 @@ func TestCSVFixtures(t *testing.T) {
 		"AuthMechanism":      {"Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer", "", 3},
 		"Banner":             {"220 mail.contoso.com\r\nAuthorised use only", "", 3},
 		"Bindings":           {"Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.IPBinding]", "type name", 4},
+		"RemoteIPRanges":     {"{::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff|0.0.0.0-255.255.255.255}", "", 4},
 		"TlsCertificateName": {godaddyTLS, "", 4},
 		"Comment":            {`say "hello"`, "", 4},
 		"Enabled":            {"True", "", 4},
@@ -25,6 +26,7 @@ func TestCSVFixtures(t *testing.T) {
 	}, {
 		"Banner":             {"", "", 5},
 		"Bindings":           {"System.Object[]", "type name", 5},
+		"RemoteIPRanges":     {"{}", "", 5},
 		"TlsCertificateName": {"<null>", "", 5},
 		"Comment":            {"<null>", "", 5},
 		"Server":             {"EX01", "", 5},
@@ -34,10 +36,10 @@ func TestCSVFixtures(t *testing.T) {
 		"Services":           {"IMAP, POP, IIS, SMTP", "", 2},
 		"Subject":            {fixtureSubject, "", 2},
 		"NotAfter":           {"01.01.2027 00:00:00", "", 2},
-		"CertificateDomains": {"mail.contoso.com,autodiscover.contoso.com", "", 2},
+		"CertificateDomains": {"{mail.contoso.com|autodiscover.contoso.com}", "", 2},
 	}, {
 		"Thumbprint":         {"2D10A746D6BB8D795F1679AEBD89D5D2AE583CB7", "", 3},
-		"CertificateDomains": {"", "", 3},
+		"CertificateDomains": {"{}", "", 3},
 		"HasPrivateKey":      {"True", "", 3},
 	}}
 	tests := []struct {
@@ -94,6 +96,8 @@ func TestCSVShapes(t *testing.T) {
 		{"quoted delimiter", "\"a\",\"b\"\n\"1,5\",\"x\"\"y\"\n", []string{"a=1,5", "b=x\"y"}},
 		{"blank lines", "\n\n#TYPE T\n\"a\"\n\n\"1\"\n\n", []string{"a=1"}},
 		{"single column", "\"a\"\n\"x\"\n", []string{"a=x"}},
+		{"joined lists", "\"Bindings\",\"SmartHosts\",\"WIASupportedUserAgents\",\"Name\"\n\"[::]:25 0.0.0.0:25\",\"a.example|b.example\",\"MSIE 6.0 MSIE 7.0\",\"a b\"\n",
+			[]string{"Bindings={[::]:25|0.0.0.0:25}", "SmartHosts={a.example|b.example}", "WIASupportedUserAgents=MSIE 6.0 MSIE 7.0", "Name=a b"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +113,22 @@ func TestCSVShapes(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestCSVJoinedLossy(t *testing.T) {
+	objs, _, err := parseCSV("x.csv", []byte("\"WIASupportedUserAgents\",\"Bindings\"\n\"MSIE 6.0 MSIE 7.0\",\"0.0.0.0:25\"\n\"MSIE\",\"\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := mustProp(t, objs[0], "WIASupportedUserAgents"); p.Lossy == "" || !hasWarning(objs[0], p.Name) {
+		t.Error("a blank-joined list whose items hold blanks must be lossy")
+	}
+	if p := mustProp(t, objs[1], "WIASupportedUserAgents"); p.Lossy != "" || vtext(p) != "MSIE" {
+		t.Errorf("one item without a blank is exact: %q %q", vtext(p), p.Lossy)
+	}
+	if p := mustProp(t, objs[0], "Bindings"); vtext(p) != "{0.0.0.0:25}" || hasWarning(objs[0], "Bindings") {
+		t.Errorf("one binding: %q", vtext(p))
 	}
 }
 

@@ -678,10 +678,10 @@ def make_csv(thumb):
     # Windows PowerShell 5.1 Export-Csv: #TYPE line, every field quoted, $null as a bare empty
     # field, collections as their type name, ASCII, CRLF.
     ps51 = '''#TYPE Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector
-"AuthMechanism","Banner","Bindings","Fqdn","TlsCertificateName","Comment","Enabled","Server","Name","Identity"
+"AuthMechanism","Banner","Bindings","RemoteIPRanges","Fqdn","TlsCertificateName","Comment","Enabled","Server","Name","Identity"
 "Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer","220 mail.contoso.com
-Authorised use only","Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.IPBinding]","mail.contoso.com","<I>%s<S>CN=mail.contoso.com","say ""hello""","True","EX01","Default Frontend EX01","EX01\\Default Frontend EX01"
-"Tls, BasicAuth, BasicAuthRequireTLS","","System.Object[]","mail.contoso.com",,,"True","EX01","Client Frontend EX01","EX01\\Client Frontend EX01"
+Authorised use only","Microsoft.Exchange.Data.MultiValuedProperty`1[Microsoft.Exchange.Data.IPBinding]","::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 0.0.0.0-255.255.255.255","mail.contoso.com","<I>%s<S>CN=mail.contoso.com","say ""hello""","True","EX01","Default Frontend EX01","EX01\\Default Frontend EX01"
+"Tls, BasicAuth, BasicAuthRequireTLS","","System.Object[]","","mail.contoso.com",,,"True","EX01","Client Frontend EX01","EX01\\Client Frontend EX01"
 ''' % GODADDY.replace('"', '""')
     write(os.path.join(C, "receive-connector-ps51.csv"), ps51, encoding="utf-8")
     write(os.path.join(C, "receive-connector-ps51-utf16.csv"), ps51)
