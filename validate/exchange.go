@@ -60,8 +60,8 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 			if in.compareNew(v).CannotMatch {
 				continue
 			}
-			iss, _, _ := cert.ParseTLSCertificateName(v)
-			msg := fmt.Sprintf("%s %s has TlsCertificateName %q, which names the old certificate (issuer %q); the new certificate's is %q: %s", kindWord(t.kind), objectName(o), v, iss, newName, t.breaks)
+			iss, subj, _ := cert.ParseTLSCertificateName(v)
+			msg := fmt.Sprintf("%s %s names the old certificate in TlsCertificateName (issuer %q, subject %q): %s; set the new certificate's string", kindWord(t.kind), objectName(o), iss, subj, t.breaks)
 			f := objFinding(o, "TlsCertificateName", msg)
 			line, ch, err := tlsNameFix(t, o, v, newName)
 			f = withFix(f, line, err)
