@@ -808,6 +808,12 @@ func (b *builder) finish() error {
 		s.RollbackActions = exchangeRollbackActions(p, s)
 	}
 	if f := p.ADFS; f != nil {
+		// The same binding is often in two exports (Get-AdfsSslCertificate and netsh) and on
+		// several nodes; the runbook checks it once, on the node it runs on.
+		seen := map[string]bool{}
+		f.SSLBindings = dedupe(f.SSLBindings, seen)
+		f.NetshBindings = dedupe(f.NetshBindings, seen)
+		f.ManualBindings = dedupe(f.ManualBindings, seen)
 		byID(f.SSLBindings)
 		byID(f.NetshBindings)
 		byID(f.ManualBindings)
@@ -816,6 +822,7 @@ func (b *builder) finish() error {
 		f.RollbackActions = adfsRollbackActions(p, f)
 	}
 	if f := p.WAP; f != nil {
+		f.ProxySSL = dedupe(f.ProxySSL, map[string]bool{})
 		byID(f.ProxySSL)
 		byID(f.Applications)
 		sort.Strings(f.Nodes)
@@ -823,4 +830,18 @@ func (b *builder) finish() error {
 		f.RollbackActions = wapRollbackActions(p, f)
 	}
 	return nil
+}
+
+// dedupe drops the bindings whose key (identity, case-insensitive) is already in seen.
+func dedupe(l []ObjectChange, seen map[string]bool) []ObjectChange {
+	var out []ObjectChange
+	for _, o := range l {
+		k := strings.ToLower(strings.TrimSpace(o.Identity))
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, o)
+	}
+	return out
 }

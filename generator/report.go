@@ -68,6 +68,48 @@ func PlanFromReport(in *validate.Input, rep *validate.Report, targets []string) 
 		seen[k] = len(pin.Changes)
 		pin.Changes = append(pin.Changes, ch)
 	}
+	// WAP nodes: the servers of WAP exports, and servers with netsh bindings but no AD FS export
+	// while WAP applications are in the inputs (collect's layout for a WAP node). A binding change
+	// validate files under AD FS for such a node belongs to the WAP runbook.
+	wapNodes, adfsNodes, netshNodes, wapApps := map[string]bool{}, map[string]bool{}, map[string]bool{}, false
+	for _, ef := range in.Exports {
+		if ef == nil {
+			continue
+		}
+		for _, o := range ef.Objects {
+			switch o.Kind {
+			case export.KindWapConfiguration, export.KindWapSslCertificate:
+				if o.Server != "" {
+					wapNodes[o.Server] = true
+				}
+				for _, s := range o.List("ConnectedServersName") {
+					wapNodes[serverLabel(s)] = true
+				}
+			case export.KindAdfsProperties, export.KindAdfsSslCertificate, export.KindAdfsCertificate:
+				if o.Server != "" {
+					adfsNodes[o.Server] = true
+				}
+			case export.KindNetshSslBinding:
+				if o.Server != "" {
+					netshNodes[o.Server] = true
+				}
+			case export.KindWapApplication:
+				wapApps = true
+			}
+		}
+	}
+	if wapApps {
+		for s := range netshNodes {
+			if !adfsNodes[s] {
+				wapNodes[s] = true
+			}
+		}
+	}
+	for i, ch := range pin.Changes {
+		if ch.Product == ProductADFS && ch.Kind == export.KindNetshSslBinding && wapNodes[serverLabel(ch.Server)] && !adfsNodes[serverLabel(ch.Server)] {
+			pin.Changes[i].Product = ProductWAP
+		}
+	}
 	sourceServers := map[string]bool{}
 	for _, ef := range in.Exports {
 		if ef == nil {

@@ -83,3 +83,38 @@ func TestPlanFromReport(t *testing.T) {
 		t.Errorf("conflicting changes: %v", err)
 	}
 }
+
+// TestPlanFromReportWAPNode: a netsh binding change that validate files under AD FS, on a server
+// whose only exports are netsh bindings while WAP applications are in the inputs, is the WAP
+// node's proxy binding: it goes to wap.ps1 (Set-WebApplicationProxySslCertificate), not adfs.ps1.
+func TestPlanFromReportWAPNode(t *testing.T) {
+	nb := func(server string) *export.Object {
+		return &export.Object{Kind: export.KindNetshSslBinding, Identity: "fs.contoso.com:443", Server: server,
+			Properties: []export.Property{prop("Hostname:port", "fs.contoso.com:443"), prop("Certificate Hash", "0f5c3c2b4a3e0e63f1f2e9d9b6a1c4d3e2f1a0b9")}}
+	}
+	in := &validate.Input{New: newCert(), NewFile: "new.pfx", Exports: []*export.File{
+		{Name: "x/ADFS01/netsh.txt", Objects: []*export.Object{nb("ADFS01")}},
+		{Name: "x/ADFS01/Get-AdfsProperties.txt", Objects: []*export.Object{{Kind: export.KindAdfsProperties, Server: "ADFS01", Properties: []export.Property{prop("TlsClientPort", "49443")}}}},
+		{Name: "x/WAP01/netsh.txt", Objects: []*export.Object{nb("WAP01")}},
+		{Name: "x/Get-WebApplicationProxyApplication.txt", Objects: []*export.Object{{Kind: export.KindWapApplication, Identity: "ADFS"}}},
+	}}
+	mk := func(server, file string) validate.Finding {
+		c := &validate.Change{Product: validate.ProductADFS, Server: server, Kind: export.KindNetshSslBinding, Identity: "fs.contoso.com:443",
+			Property: "Certificate Hash", Old: "0f5c3c2b4a3e0e63f1f2e9d9b6a1c4d3e2f1a0b9", New: newThumb, File: file}
+		return validate.Finding{ID: "adfs-ssl-binding-thumbprint", Product: validate.ProductADFS, Server: server, File: file, Change: c}
+	}
+	rep := &validate.Report{Findings: []validate.Finding{mk("ADFS01", "x/ADFS01/netsh.txt"), mk("WAP01", "x/WAP01/netsh.txt")}}
+	p, err := PlanFromReport(in, rep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ADFS == nil || len(p.ADFS.NetshBindings) != 1 || strings.Join(p.ADFS.Nodes, ",") != "ADFS01" {
+		t.Errorf("adfs: %+v", p.ADFS)
+	}
+	if p.WAP == nil || len(p.WAP.ProxySSL) != 1 || strings.Join(p.WAP.Nodes, ",") != "WAP01" {
+		t.Fatalf("wap: %+v", p.WAP)
+	}
+	if p.WAP.ProxySSL[0].Old != oldThumb {
+		t.Errorf("netsh's lower-case hash not cleaned: %q", p.WAP.ProxySSL[0].Old)
+	}
+}
