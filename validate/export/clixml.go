@@ -251,6 +251,13 @@ func (p *clixmlParser) topObject(n *clixmlNode) (*Object, error) {
 	if o.Identity == "" && parts.toString != nil {
 		o.Identity = *parts.toString
 	}
+	// Get-AdfsCertificate's first property is the certificate's multi-line ToString: name such an
+	// object by its thumbprint instead.
+	if strings.ContainsAny(o.Identity, "\r\n") {
+		if t, ok := o.Get("Thumbprint"); ok && !t.Value.Null && !t.Value.IsList && t.Value.Text != "" {
+			o.Identity = t.Value.Text
+		}
+	}
 	return o, nil
 }
 

@@ -357,7 +357,7 @@ func TestCLIXMLFixtures(t *testing.T) {
 			{KindAdfsSslCertificate, "adfs.contoso.com", "", map[string]string{"PortNumber": "49443"}, 0},
 			{KindAdfsSslCertificate, "EnterpriseRegistration.contoso.com", "", map[string]string{"PortNumber": "443"}, 0},
 		}},
-		{"adfs-certificate.xml", []want{{KindAdfsCertificate, "", "", map[string]string{
+		{"adfs-certificate.xml", []want{{KindAdfsCertificate, rc.thumbprint, "", map[string]string{
 			"CertificateType": "Service-Communications",
 			"IsPrimary":       "True",
 			"StoreLocation":   "LocalMachine",
