@@ -186,7 +186,7 @@ openssl pkey -in tls-ec.key -pubout -outform DER -out ec-spki.der
 EC_POINT=$(tail -c 65 ec-spki.der | xxd -p | tr -d '\n')
 HUGE=$(head -c 16384 /dev/zero | tr '\0' 'a')
 
-# odd NAME SERIAL NOTBEFORE-TYPE:VALUE NOTAFTER-TYPE:VALUE SUBJECT-ATV-VALUE
+# odd NAME SERIAL NOTBEFORE-TYPE:VALUE NOTAFTER-TYPE:VALUE SUBJECT-ATV-VALUE [MORE-SAN-LINES]
 odd() {
 	cat > "$1.cnf" <<EOF
 asn1=SEQUENCE:cert
@@ -250,6 +250,7 @@ val=OCTWRAP,SEQUENCE:san
 d1=IMPLICIT:2,IA5STRING:$1.contoso.com
 d2=IMPLICIT:2,IA5STRING:odd.contoso.com
 ip=IMPLICIT:7,FORMAT:HEX,OCTETSTRING:C0000263
+${6:-}
 [ekuext]
 oid=OID:extendedKeyUsage
 val=OCTWRAP,SEQUENCE:eku
@@ -264,7 +265,11 @@ odd odd-dates 0x00A1 GENTIME:00010101000000Z GENTIME:99991231235959Z 'UTF8String
 odd odd-octet-name 0x00A2 UTCTIME:250101000000Z GENTIME:20500101000000Z 'FORMAT:HEX,OCTETSTRING:414243'
 odd odd-printable 0x00A3 UTCTIME:250101000000Z UTCTIME:370101000000Z 'IMPLICIT:19U,FORMAT:HEX,OCTETSTRING:436f6e746f736f204020546573745f4c6162'
 odd odd-huge-name 0x00A4 UTCTIME:250101000000Z UTCTIME:370101000000Z "UTF8String:$HUGE"
-ODD='odd-negative-serial odd-dates odd-octet-name odd-printable odd-huge-name'
+# a raw UTF-8 dNSName and a 5-byte iPAddress, both of which crypto/x509 refuses
+odd odd-san 0x00A5 UTCTIME:250101000000Z UTCTIME:370101000000Z 'UTF8String:Contoso' "# expect-dns bücher.contoso.com
+d3=IMPLICIT:2,FORMAT:HEX,OCTETSTRING:$(printf 'bücher.contoso.com' | xxd -p | tr -d '\n')
+ip2=IMPLICIT:7,FORMAT:HEX,OCTETSTRING:C000026301"
+ODD='odd-negative-serial odd-dates odd-octet-name odd-printable odd-huge-name odd-san'
 
 # Container files.
 for c in $CERTS; do openssl x509 -in "$c.pem" -outform DER -out "$c.der"; done
@@ -374,7 +379,7 @@ serial_hex() { # openssl prints the serial without the sign byte; DESIGN wants i
 		set -- $(openssl asn1parse -inform DER -in "$o.der" | sed -n '5p' | sed 's/:d=[0-9]*  *hl=/ /; s/ l= */ /; s/ prim.*//')
 		echo "serial $(dd if="$o.der" bs=1 skip=$(($1 + $2)) count="$3" 2>/dev/null | xxd -p | tr -d '\n' | tr a-f A-F)"
 		sed -n 's/^nb=[A-Z]*:/notBefore-asn1 /p; s/^na=[A-Z]*:/notAfter-asn1 /p' "$o.cnf"
-		sed -n 's/^d[0-9]=IMPLICIT:2,IA5STRING:/dns /p' "$o.cnf"
+		sed -n 's/^d[0-9]=IMPLICIT:2,IA5STRING:/dns /p; s/^# expect-dns /dns /p' "$o.cnf"
 		echo "ip 192.0.2.99"
 	done
 } > "$OUT/expected.txt"

@@ -91,6 +91,7 @@ var loadCases = []struct {
 	{"odd-octet-name.der", nil, FormatDER, []string{"odd-octet-name"}, nil, ""},
 	{"odd-printable.der", nil, FormatDER, []string{"odd-printable"}, nil, ""},
 	{"odd-huge-name.der", nil, FormatDER, []string{"odd-huge-name"}, nil, ""},
+	{"odd-san.der", nil, FormatDER, []string{"odd-san"}, nil, ""},
 }
 
 func TestLoad(t *testing.T) {

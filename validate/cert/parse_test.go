@@ -201,6 +201,8 @@ var parseCases = []struct {
 		"ECDSA", 256, "ECDSA-SHA256", []string{ekuServer, ekuDocSig}, false, true},
 	{"odd-printable.der", "odd-printable", "CN=odd-printable.contoso.com, O=Contoso @ Test_Lab", oddCA,
 		"ECDSA", 256, "ECDSA-SHA256", []string{ekuServer, ekuDocSig}, false, true},
+	{"odd-san.der", "odd-san", "CN=odd-san.contoso.com, O=Contoso", oddCA,
+		"ECDSA", 256, "ECDSA-SHA256", []string{ekuServer, ekuDocSig}, false, true},
 	{"odd-huge-name.der", "odd-huge-name", "CN=odd-huge-name.contoso.com, O=" + strings.Repeat("a", 16384), oddCA,
 		"ECDSA", 256, "ECDSA-SHA256", []string{ekuServer, ekuDocSig}, false, false},
 }
