@@ -371,11 +371,18 @@ func exchangeCertThumbprint(c *export.Object) (string, bool) {
 }
 
 // exchangeCertNames returns the Windows-format subject and issuer of an ExchangeCertificate object.
+// A name the export cannot show exactly (a cut table cell) is "".
 func exchangeCertNames(c *export.Object) (subject, issuer string) {
 	if c.Certificate != nil && c.Certificate.Subject != "" {
 		return c.Certificate.Subject, c.Certificate.Issuer
 	}
-	return text(c, "Subject"), text(c, "Issuer")
+	if lossy(c, "Subject") == "" {
+		subject = text(c, "Subject")
+	}
+	if lossy(c, "Issuer") == "" {
+		issuer = text(c, "Issuer")
+	}
+	return subject, issuer
 }
 
 // exchangeCertDomains returns CertificateDomains, else the parsed certificate's SAN names.

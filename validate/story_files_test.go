@@ -120,3 +120,28 @@ func TestADFSWAPFromFiles(t *testing.T) {
 		t.Errorf("proxy: %+v", f[0])
 	}
 }
+
+// TestServicesParityFromTable reads the default table view of Get-ExchangeCertificate
+// (testdata/exports/table), whose Services column is the letter code: the old certificate
+// 3F1C… shows "IP.WS.." (IMAP, POP, IIS, SMTP by position, notes/exchange-services-pop-imap-edge.md
+// §1.6) and its Subject cell is cut, so the old certificate is named by --old.
+func TestServicesParityFromTable(t *testing.T) {
+	nf := loadCert(t, "new-mail.pfx", "Contoso-Test-1!")
+	exp, err := export.ReadFile("../testdata/exports/table/get-exchangecertificate.utf8.lf.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(&Input{New: nf.Leaves[0], NewFile: "new-mail.pfx", NewChain: nf.Chain, OldThumbprint: "3f1c0b9a8e7d6c5b4a3928170f6e5d4c3b2a1908",
+		Exports: []*export.File{exp}, At: testAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := byID(r)["exchange-services-parity"]
+	if len(p) != 1 || p[0].Fix != "Enable-ExchangeCertificate -Thumbprint '7BDCCF9928D5A8340570D5B0319136FF8CD1F875' -Services 'IMAP, POP, IIS, SMTP'" ||
+		!strings.Contains(p[0].Message, "an unknown server") {
+		t.Errorf("parity: %+v", p)
+	}
+	if len(r.Old.TLSCertificateNames) != 0 {
+		t.Errorf("a cut Subject cell became an old name: %v", r.Old.TLSCertificateNames)
+	}
+}
