@@ -353,6 +353,15 @@ func readLines(name string, br *bufio.Reader, file *File, emit func(*Object) err
 			seen[FormatTable] = true
 			continue
 		}
+		if nx, ok := s.peek(0); ok && !isBlank(nx.text) && isHeaderLine(l.text) {
+			if _, isLabel := labelColon(nx.text); !isLabel && !isHeaderLine(nx.text) {
+				if err := readBareTable(name, s, l, file, emit); err != nil {
+					return "", err
+				}
+				seen[FormatTable] = true
+				continue
+			}
+		}
 		if _, ok := labelColon(l.text); ok {
 			o, err := lp.object(s, l)
 			if err != nil {

@@ -11,6 +11,7 @@ const (
 	LossyAmbiguousWrap       = "ambiguous wrap: the file lost the blanks at the ends of its lines, so a blank where the value was wrapped may be missing; export with Export-Clixml"
 	LossyTruncatedCell       = "truncated cell: Format-Table cut the value to fit its column; export with Format-List or Export-Clixml"
 	LossyMasked              = "masked value: part of it was replaced by asterisks; export the value again from the server"
+	LossyJoinedLine          = "a run of blanks as long as the continuation indent: a wrapped line may have been joined back onto the value (a web copy?); export with Export-Clixml"
 )
 
 // listParser reads Format-List objects. Its state is about the whole file: the width the
@@ -227,45 +228,74 @@ func (lp *listParser) kindCache(o *Object) (Kind, bool) {
 func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
 	prop.Name, prop.Line = p.name, p.line
 	warns := p.warnings
-	if len(p.conts) == 0 {
-		prop.Value = Value{Text: p.first}
-		switch {
-		case isTruncatedCollection(p.first):
-			prop.Lossy = LossyTruncatedCollection
-			warns = append(warns, LossyTruncatedCollection)
-		case isMasked(p.name, p.first):
-			prop.Lossy = LossyMasked
-			warns = append(warns, LossyMasked)
-		}
-		return warns
-	}
-	var b strings.Builder
-	b.WriteString(p.first)
-	prevText, prevCells := p.first, p.firstCells
+	v := p.first
 	ambiguous := false
-	for i, c := range p.conts {
-		sep, amb := lp.join(prevText, prevCells, c.text, i == len(p.conts)-1, indent, i == 0)
-		if amb {
-			ambiguous = true
+	if len(p.conts) > 0 {
+		var b strings.Builder
+		b.WriteString(p.first)
+		prevText, prevCells := p.first, p.firstCells
+		for i, c := range p.conts {
+			sep, amb := lp.join(prevText, prevCells, c.text, i == len(p.conts)-1, indent, i == 0)
+			if amb {
+				ambiguous = true
+			}
+			b.WriteString(sep)
+			b.WriteString(c.text)
+			prevText, prevCells = c.text, c.cells
 		}
-		b.WriteString(sep)
-		b.WriteString(c.text)
-		prevText, prevCells = c.text, c.cells
+		v = b.String()
 	}
-	v := b.String()
+	if strings.Contains(v, "[http") {
+		if r, ok := unlink(v); ok {
+			v = r
+			warns = append(warns, "link brackets around a URL removed (a web copy?)")
+		}
+	}
 	prop.Value = Value{Text: v}
 	switch {
 	case ambiguous:
 		prop.Lossy = LossyAmbiguousWrap
-		warns = append(warns, LossyAmbiguousWrap)
 	case isTruncatedCollection(v):
 		prop.Lossy = LossyTruncatedCollection
-		warns = append(warns, LossyTruncatedCollection)
 	case isMasked(p.name, v):
 		prop.Lossy = LossyMasked
-		warns = append(warns, LossyMasked)
+	case indent >= 4 && strings.Contains(v, strings.Repeat(" ", indent)):
+		prop.Lossy = LossyJoinedLine
+	}
+	if prop.Lossy != "" {
+		warns = append(warns, prop.Lossy)
 	}
 	return warns
+}
+
+// unlink removes the brackets a web page put around a URL: "[http://x/]" becomes "http://x/"
+// when the brackets hold one http:// or https:// URL and nothing else.
+func unlink(v string) (string, bool) {
+	var b strings.Builder
+	changed := false
+	for {
+		i := strings.Index(v, "[http")
+		if i < 0 {
+			break
+		}
+		rest := v[i+1:]
+		end := strings.IndexByte(rest, ']')
+		url := ""
+		if end > 0 {
+			url = rest[:end]
+		}
+		if (strings.HasPrefix(url, "http://") || strings.HasPrefix(url, "https://")) && !strings.ContainsAny(url, " \t[") {
+			b.WriteString(v[:i])
+			b.WriteString(url)
+			v = rest[end+1:]
+			changed = true
+			continue
+		}
+		b.WriteString(v[:i+1])
+		v = rest
+	}
+	b.WriteString(v)
+	return b.String(), changed
 }
 
 // isTruncatedCollection reports whether v is a collection cut at $FormatEnumerationLimit.

@@ -126,6 +126,20 @@ func TestFormatListCases(t *testing.T) {
 			propWarn: []string{"masked"},
 		},
 		{
+			// hybrid-2: the page turned the URL into a link and joined a wrapped line back
+			// onto the value with its indent.
+			name: "link brackets and a joined continuation (hybrid-2)",
+			in: "Name                : Hybrid Configuration\n" +
+				"TlsCertificateName  : <I>CN=Go Daddy Secure Certificate Authority - G2, OU=[http://certs.godaddy.com/repository/], O=\"GoDaddy.com, Inc.\"\n" +
+				"Domains             : {contoso.com,                      contoso.mail.onmicrosoft.com}\n",
+			format: FormatList,
+			objects: [][]prop{{{"Name", "Hybrid Configuration", ""},
+				{"TlsCertificateName", "<I>CN=Go Daddy Secure Certificate Authority - G2, OU=http://certs.godaddy.com/repository/, O=\"GoDaddy.com, Inc.\"", ""},
+				{"Domains", "{contoso.com,                      contoso.mail.onmicrosoft.com}", LossyJoinedLine}}},
+			kinds:    []Kind{KindUnknown},
+			propWarn: []string{"link brackets", "joined back"},
+		},
+		{
 			name:    "empty values with and without their trailing blank",
 			in:      "Name    : EX01\nBanner  : \nComment :\nSite    : s\nDomain  : d\n",
 			objects: [][]prop{{{"Name", "EX01", ""}, {"Banner", "", ""}, {"Comment", "", ""}, {"Site", "s", ""}, {"Domain", "d", ""}}},

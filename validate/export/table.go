@@ -183,3 +183,140 @@ func at(r []rune, i int) rune {
 	}
 	return r[i]
 }
+
+// isHeaderLine reports whether t looks like a Format-Table header: two or more property names
+// (letters and digits) separated by blanks.
+func isHeaderLine(t string) bool {
+	words := strings.Fields(t)
+	if len(words) < 2 || t[0] == ' ' {
+		return false
+	}
+	for _, w := range words {
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// readBareTable reads a table whose dash underline a web page ate (exchcert-4, rc-3; notes
+// a.6): each column starts where its header word starts; where the rows do not line up with
+// the header (the padding collapsed too), a row is cut into as many cells as the header has
+// words, a {...} collection kept whole and the last column taking the rest of the line. A row
+// that cannot be cut so is skipped with a warning.
+func readBareTable(name string, s *lineSource, header line, file *File, emit func(*Object) error) error {
+	hdr := []rune(header.text)
+	var cols []column
+	for i := 0; i < len(hdr); {
+		if hdr[i] == ' ' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(hdr) && hdr[j] != ' ' {
+			j++
+		}
+		cols = append(cols, column{name: string(hdr[i:j]), start: i, end: j})
+		i = j
+	}
+	file.Warnings = append(file.Warnings, Warning{Line: header.n, Message: "table without its dash underline (a web copy?): columns taken from the header words"})
+	var rows []line
+	for {
+		nx, ok := s.peek(0)
+		if !ok || isBlank(nx.text) {
+			break
+		}
+		l, _ := s.next()
+		rows = append(rows, l)
+	}
+	aligned := true
+	for _, r := range rows {
+		rr := []rune(r.text)
+		for _, c := range cols[1:] {
+			if c.start < len(rr) && (at(rr, c.start-1) != ' ' || at(rr, c.start) == ' ') {
+				aligned = false
+			}
+		}
+	}
+	tableWidth := 0
+	for _, r := range rows {
+		if n := len([]rune(r.text)); n > tableWidth {
+			tableWidth = n
+		}
+	}
+	for _, r := range rows {
+		var cells []string
+		var full []bool // the cell fills its column, so an ellipsis at its end is a cut
+		if aligned {
+			rr := []rune(r.text)
+			for i, c := range cols {
+				end, edge := len(rr), tableWidth
+				if i+1 < len(cols) {
+					end = cols[i+1].start
+					edge = end - 1
+				}
+				raw := sub(rr, c.start, end)
+				cells = append(cells, strings.TrimSpace(raw))
+				full = append(full, c.start+len([]rune(strings.TrimRight(raw, " "))) >= edge)
+			}
+		} else {
+			var ok bool
+			if cells, ok = cutCollapsed(r.text, len(cols)); !ok {
+				file.Warnings = append(file.Warnings, Warning{Line: r.n, Message: "table row skipped: without the dash underline it can be cut into columns more than one way: " + excerpt(r.text)})
+				continue
+			}
+		}
+		o := &Object{File: name, Line: r.n}
+		for i, c := range cols {
+			p := Property{Name: c.name, Value: Value{Text: cells[i]}, Line: r.n}
+			if isMasked(c.name, cells[i]) {
+				p.Lossy = LossyMasked
+			} else if (strings.HasSuffix(cells[i], "...") || strings.HasSuffix(cells[i], "…")) &&
+				(full != nil && full[i] || full == nil && strings.Trim(cells[i], ".") != "") {
+				p.Lossy = LossyTruncatedCell
+			}
+			if p.Lossy != "" {
+				o.Warnings = append(o.Warnings, PropertyWarning{Property: c.name, Line: r.n, Message: p.Lossy})
+			}
+			o.Properties = append(o.Properties, p)
+		}
+		classify(o, nil)
+		if err := emit(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cutCollapsed cuts a row whose padding collapsed into n cells: blank-separated words, a
+// {...} collection kept whole, the last cell taking the rest of the line. It fails when the
+// row has fewer words than cells.
+func cutCollapsed(t string, n int) ([]string, bool) {
+	t = strings.TrimSpace(t)
+	var cells []string
+	for len(cells) < n-1 {
+		t = strings.TrimLeft(t, " ")
+		if t == "" {
+			return nil, false
+		}
+		end := strings.IndexByte(t, ' ')
+		if t[0] == '{' {
+			if e := strings.IndexByte(t, '}'); e > 0 {
+				end = e + 1
+			}
+		}
+		if end < 0 {
+			end = len(t)
+		}
+		cells = append(cells, t[:end])
+		t = t[end:]
+	}
+	t = strings.TrimSpace(t)
+	if t == "" {
+		return nil, false
+	}
+	return append(cells, t), true
+}

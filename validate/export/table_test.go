@@ -62,6 +62,33 @@ func TestFormatTableCases(t *testing.T) {
 			},
 			kind: KindReceiveConnector,
 		},
+		{
+			// exchcert-4: the underline is gone and the thumbprint masked; the columns still
+			// line up with the header words.
+			name: "table without its underline, aligned (exchcert-4)",
+			in: "Thumbprint                                Services   Subject\n" +
+				"BBA9F942****************************612E  IP.WS..    CN=mail.contoso.com, O=Contoso, L=NY, S...\n" +
+				"0F9E8D7C6B5A49382716051F2E3D4C5B6A798897  .......    CN=WMSvc-SHA2-EX01\n",
+			cols: []string{"Thumbprint", "Services", "Subject"},
+			rows: [][]cell{
+				{{"BBA9F942****************************612E", LossyMasked}, {"IP.WS..", ""}, {"CN=mail.contoso.com, O=Contoso, L=NY, S...", LossyTruncatedCell}},
+				{{"0F9E8D7C6B5A49382716051F2E3D4C5B6A798897", ""}, {".......", ""}, {"CN=WMSvc-SHA2-EX01", ""}},
+			},
+			kind: KindExchangeCertificate,
+		},
+		{
+			// rc-3: underline gone and padding collapsed: cells by words, collections whole.
+			name: "table without underline or padding (rc-3)",
+			in: "Identity Bindings Enabled\n" +
+				"EX01\\Default {[::]:25, 0.0.0.0:25} True\n" +
+				"EX01\\Client {[::]:587, 0.0.0.0:587} True\n",
+			cols: []string{"Identity", "Bindings", "Enabled"},
+			rows: [][]cell{
+				{{`EX01\Default`, ""}, {"{[::]:25, 0.0.0.0:25}", ""}, {"True", ""}},
+				{{`EX01\Client`, ""}, {"{[::]:587, 0.0.0.0:587}", ""}, {"True", ""}},
+			},
+			kind: KindReceiveConnector,
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
