@@ -415,3 +415,5 @@ func TestSARIFSchemaRejects(t *testing.T) {
 		t.Error("schema accepted an invalid log")
 	}
 }
+
+func jsonschemaUnmarshal(b []byte) (any, error) { return jsonschema.UnmarshalJSON(bytes.NewReader(b)) }
