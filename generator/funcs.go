@@ -42,16 +42,17 @@ func FuncMap() template.FuncMap {
 	return m
 }
 
-// MarkdownEscape escapes s for Markdown text and GFM table cells: every ASCII punctuation mark that
-// Markdown could read as syntax gets a backslash, a pipe becomes \|, and control characters are
-// shown as \u escapes so that a line or a table row can never be broken.
+// MarkdownEscape escapes s for inline Markdown text and GFM table cells (never the start of a
+// line, where block syntax would need more): the characters inline syntax uses (backslash,
+// backtick, * _ [ ] < > ~ &) get a backslash, a pipe becomes \|, and control characters are shown
+// as \u escapes so that a line or a table row can never be broken.
 func MarkdownEscape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
 		case r < 0x20 || r >= 0x7f && r <= 0x9f:
 			fmt.Fprintf(&b, "\\\\u%04x", r)
-		case strings.ContainsRune("\\`*_{}[]()<>#+-.!|~&\"'$=:", r):
+		case strings.ContainsRune("\\`*_[]<>|~&", r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:
