@@ -96,7 +96,7 @@ func runChecks(in *Input, table []*Check) (*Report, error) {
 		in.At = time.Now()
 	}
 	in.At = in.At.UTC().Truncate(time.Second)
-	in.idx = buildIndex(in.Exports)
+	in.idx, in.selecting, in.compared = buildIndex(in.Exports), nil, nil
 	old, notes := inferOld(in)
 	in.old = old
 
