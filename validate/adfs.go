@@ -68,7 +68,7 @@ func adfsBindings(in *Input) []binding {
 	for _, o := range in.objects(export.KindAdfsSslCertificate) {
 		host, port := strings.TrimSpace(text(o, "HostName")), strings.TrimSpace(text(o, "PortNumber"))
 		b := binding{obj: o, key: host + ":" + port, prop: "CertificateHash", raw: text(o, "CertificateHash"), server: o.Server}
-		b.lossy = nonEmpty(lossy(o, "CertificateHash"), lossy(o, "HostName"))
+		b.lossy = lossy(o, "CertificateHash") // a cut HostName is read (and reported) by adfs-name-not-covered
 		b.thumbprint = cleanOrEmpty(b.raw)
 		out = append(out, b)
 	}
@@ -155,8 +155,8 @@ var adfsNameNotCovered = &Check{
 			}
 		}
 		for _, b := range adfsBindings(in) {
-			if b.lossy != "" && lossy(b.obj, "HostName") != "" {
-				out = append(out, unknownFinding(b.obj, "HostName", b.lossy))
+			if why := lossy(b.obj, "HostName"); why != "" {
+				out = append(out, unknownFinding(b.obj, "HostName", why))
 				continue
 			}
 			host := bindingHost(b.key)

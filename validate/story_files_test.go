@@ -145,3 +145,28 @@ func TestServicesParityFromTable(t *testing.T) {
 		t.Errorf("a cut Subject cell became an old name: %v", r.Old.TLSCertificateNames)
 	}
 }
+
+// TestADFSBindingsFromTable reads Get-AdfsSslCertificate's default table view
+// (testdata/exports/table), whose EnterpriseRegistration host name is a cut cell: the bindings'
+// hashes are exact and are reported, the cut name is "unknown:" with the Export-Clixml command.
+func TestADFSBindingsFromTable(t *testing.T) {
+	exp, err := export.ReadFile("../testdata/exports/table/get-adfssslcertificate.utf8.lf.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := adfsBase()
+	in.Exports = []*export.File{exp}
+	r, err := Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byID(r)
+	if len(got["adfs-ssl-binding-thumbprint"]) != 4 {
+		t.Errorf("bindings: %+v", got["adfs-ssl-binding-thumbprint"])
+	}
+	n := got["adfs-name-not-covered"]
+	if len(n) != 1 || n[0].Severity != SeverityWarning || !strings.HasPrefix(n[0].Message, "unknown: HostName") ||
+		n[0].Fix != "Get-AdfsSslCertificate | Export-Clixml -Path 'Get-AdfsSslCertificate.xml'" || n[0].Line != 7 {
+		t.Errorf("name: %+v", n)
+	}
+}
