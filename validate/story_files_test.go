@@ -170,3 +170,57 @@ func TestADFSBindingsFromTable(t *testing.T) {
 		t.Errorf("name: %+v", n)
 	}
 }
+
+// TestExchangeServicesFromFiles runs issue 10's checks on the Export-Clixml fixtures (the old
+// certificate 210720AF… enabled for IMAP, POP, IIS, SMTP on EX01 — the server comes from
+// PSComputerName, as export.AssignServers assigns it — and POP/IMAP settings naming
+// mail.contoso.com) with three new certificates from testdata/certs: a SAN renewal, a wildcard and
+// Exchange's self-signed EX01 certificate (which covers neither POP nor IMAP's name). The expected
+// services follow the AllowedServices order of Microsoft's enum page (IMAP, POP, UM, IIS, SMTP).
+func TestExchangeServicesFromFiles(t *testing.T) {
+	var exps []*export.File
+	for _, name := range []string{"exchange-certificate-selected.xml", "pop-settings.xml", "imap-settings.xml"} {
+		f, err := export.ReadFile("../testdata/exports/clixml/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exps = append(exps, f)
+	}
+	export.AssignServers(exps)
+	for _, tc := range []struct {
+		pfx, tp     string
+		parity      string // the -Services literal of the parity fix
+		wildcard    int
+		popIMAPName int
+	}{
+		{"new-mail.pfx", "7BDCCF9928D5A8340570D5B0319136FF8CD1F875", "'IMAP, POP, IIS, SMTP'", 0, 0},
+		{"wildcard.pfx", "F774337BCF73C717BC5C1BE1D8C9A9EDA44F3E0E", "'IIS, SMTP'", 1, 0},
+		{"selfsigned.pfx", "", "", 0, 2},
+	} {
+		t.Run(tc.pfx, func(t *testing.T) {
+			nf := loadCert(t, tc.pfx, "Contoso-Test-1!")
+			r, err := Run(&Input{New: nf.Leaves[0], NewFile: tc.pfx, NewChain: nf.Chain, OldThumbprint: "210720AF361ACDBEF763804B899D4053A1CB9BEE", Exports: exps, At: testAt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := byID(r)
+			if tc.parity != "" {
+				want := "Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '" + tc.tp + "' -Services " + tc.parity
+				if p := got["exchange-services-parity"]; len(p) != 1 || p[0].Fix != want {
+					t.Errorf("parity: %+v\nwant fix %s", p, want)
+				}
+			}
+			if n := len(got["exchange-wildcard-pop-imap"]); n != tc.wildcard {
+				t.Errorf("wildcard findings %d, want %d", n, tc.wildcard)
+			}
+			if n := len(got["exchange-pop-imap-certificate-name"]); n != tc.popIMAPName {
+				t.Errorf("POP/IMAP name findings %d, want %d: %+v", n, tc.popIMAPName, got["exchange-pop-imap-certificate-name"])
+			}
+			for _, f := range got["exchange-pop-imap-certificate-name"] {
+				if f.Fix != "" || !strings.Contains(f.Message, `X509CertificateName "mail.contoso.com"`) || f.Server != "EX01" {
+					t.Errorf("%+v", f)
+				}
+			}
+		})
+	}
+}
