@@ -17,6 +17,7 @@ type passwordSource struct {
 	file, envName string
 	fileFlag      string // flag names, for messages
 	envFlag       string
+	cached        *string // the password file's content, read once per run
 }
 
 // addPasswordFlags declares --<prefix>password-file and --<prefix>password-env.
@@ -35,11 +36,14 @@ func (p *passwordSource) loadOptions(e *env, name string) (cert.LoadOptions, err
 	case p.file != "" && p.envName != "":
 		return opts, usageErrorf("%s and %s are mutually exclusive", p.fileFlag, p.envFlag)
 	case p.file != "":
-		pw, err := readPasswordFile(e, p.file)
-		if err != nil {
-			return opts, err
+		if p.cached == nil {
+			pw, err := readPasswordFile(e, p.file)
+			if err != nil {
+				return opts, err
+			}
+			p.cached = &pw
 		}
-		opts.Password = &pw
+		opts.Password = p.cached
 	case p.envName != "":
 		pw, ok := e.lookupEnv(p.envName)
 		if !ok {
