@@ -213,11 +213,11 @@ var adfsSSLBindingThumbprint = &Check{
 			}
 			msg := fmt.Sprintf("SSL binding %s on %s serves %s (%s), not the new certificate %s; Set-AdfsCertificate -CertificateType Service-Communications does not change HTTP.sys: run %s on the primary server (on AD FS 2012 R2, Set-AdfsSslCertificate on every node), then restart adfssrv", b.key, nonEmpty(b.server, "an unknown server"), what, b.thumbprint, in.New.Thumbprint, cmdlet)
 			f := objFinding(b.obj, b.prop, msg)
-			line, err := psLine(cmdlet, p("-Thumbprint", in.New.Thumbprint))
-			f = withFix(f, line, err)
+			fix, err := psLine(cmdlet, p("-Thumbprint", in.New.Thumbprint))
+			f = withFix(f, fix, err)
 			if err == nil {
 				f.Change = &Change{Product: ProductADFS, Server: b.server, Kind: b.obj.Kind, Identity: b.key, Property: b.prop,
-					Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line0(b.obj, b.prop)}
+					Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line(b.obj, b.prop)}
 			}
 			out = append(out, f)
 		}
@@ -259,11 +259,11 @@ var adfsServiceCommunicationsThumbprint = &Check{
 			}
 			msg := fmt.Sprintf("the Service-Communications certificate is %s, not the new certificate %s; the AD FS service account needs read access to the new private key, and the key must be a CAPI key (KeySpec 1)", tp, in.New.Thumbprint)
 			f := objFinding(c, "Thumbprint", msg)
-			line, err := psLine("Set-AdfsCertificate", p("-CertificateType", "Service-Communications"), p("-Thumbprint", in.New.Thumbprint))
-			f = withFix(f, line, err)
+			fix, err := psLine("Set-AdfsCertificate", p("-CertificateType", "Service-Communications"), p("-Thumbprint", in.New.Thumbprint))
+			f = withFix(f, fix, err)
 			if err == nil {
 				f.Change = &Change{Product: ProductADFS, Server: c.Server, Kind: c.Kind, Identity: "Service-Communications", Property: "Thumbprint",
-					Old: raw, New: in.New.Thumbprint, File: c.File, Line: line0(c, "Thumbprint")}
+					Old: raw, New: in.New.Thumbprint, File: c.File, Line: line(c, "Thumbprint")}
 			}
 			out = append(out, f)
 		}
@@ -308,8 +308,8 @@ var adfsServiceCommunicationsSSLMismatch = &Check{
 			f := objFinding(c, "Thumbprint", msg)
 			if tp == in.New.Thumbprint {
 				f.Message += "; rebind HTTP.sys with " + in.adfsSSLCmdlet()
-				line, err := psLine(in.adfsSSLCmdlet(), p("-Thumbprint", tp))
-				f = withFix(f, line, err)
+				fix, err := psLine(in.adfsSSLCmdlet(), p("-Thumbprint", tp))
+				f = withFix(f, fix, err)
 			}
 			out = append(out, f)
 		}
@@ -354,11 +354,11 @@ var adfsFallbackBinding = &Check{
 			if st := strings.TrimSpace(text(o, "Certificate Store Name")); st != "" {
 				args = append(args, "certstorename="+st)
 			}
-			line, err := netshLine("netsh http update sslcert", args...)
-			f = withFix(f, line, err)
+			fix, err := netshLine("netsh http update sslcert", args...)
+			f = withFix(f, fix, err)
 			if err == nil {
 				f.Change = &Change{Product: ProductADFS, Server: b.server, Kind: o.Kind, Identity: b.key, Property: b.prop,
-					Old: b.raw, New: in.New.Thumbprint, File: o.File, Line: line0(o, b.prop)}
+					Old: b.raw, New: in.New.Thumbprint, File: o.File, Line: line(o, b.prop)}
 			}
 			out = append(out, f)
 		}
@@ -415,7 +415,7 @@ var adfsBindingModeCmdlet = &Check{
 			msg = fmt.Sprintf("TlsClientPort is %s (default binding mode): rebind with Set-AdfsSslCertificate; Set-AdfsAlternateTlsClientBinding would switch the farm to certauth.<name>:443", port)
 		}
 		f := objFinding(ps, "TlsClientPort", msg)
-		line, err := psLine(in.adfsSSLCmdlet(), p("-Thumbprint", in.New.Thumbprint))
-		return []Finding{withFix(f, line, err)}
+		fix, err := psLine(in.adfsSSLCmdlet(), p("-Thumbprint", in.New.Thumbprint))
+		return []Finding{withFix(f, fix, err)}
 	},
 }

@@ -32,13 +32,11 @@ func tlsNameFix(t tlsNameTarget, o *export.Object, old, want string) (string, *C
 		args = append(args, p("-Identity", objectName(o)))
 	}
 	args = append(args, p("-TlsCertificateName", want))
-	line, err := psLine(t.cmdlet, args...)
+	fix, err := psLine(t.cmdlet, args...)
 	ch := &Change{Product: ProductExchange, Server: o.Server, Kind: o.Kind, Identity: objectName(o),
-		Property: "TlsCertificateName", Old: old, New: want, File: o.File, Line: line0(o, "TlsCertificateName")}
-	return line, ch, err
+		Property: "TlsCertificateName", Old: old, New: want, File: o.File, Line: line(o, "TlsCertificateName")}
+	return fix, ch, err
 }
-
-func line0(o *export.Object, prop string) int { return line(o, prop) }
 
 // staleTLSName finds the objects of t.kind whose TlsCertificateName still names the old certificate
 // (a well-formed value equal to one of the old certificate's strings). Values that cannot match any
@@ -63,8 +61,8 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 			iss, subj, _ := cert.ParseTLSCertificateName(v)
 			msg := fmt.Sprintf("%s %s names the old certificate in TlsCertificateName (issuer %q, subject %q): %s; set the new certificate's string", kindWord(t.kind), objectName(o), iss, subj, t.breaks)
 			f := objFinding(o, "TlsCertificateName", msg)
-			line, ch, err := tlsNameFix(t, o, v, newName)
-			f = withFix(f, line, err)
+			fix, ch, err := tlsNameFix(t, o, v, newName)
+			f = withFix(f, fix, err)
 			if err == nil {
 				f.Change = ch
 			}
@@ -150,8 +148,8 @@ var exchangeTLSNameCannotMatch = &Check{
 					continue
 				}
 				f.Message += fmt.Sprintf("; the new certificate's string is %q", newName)
-				line, ch, err := tlsNameFix(t, o, v, newName)
-				f = withFix(f, line, err)
+				fix, ch, err := tlsNameFix(t, o, v, newName)
+				f = withFix(f, fix, err)
 				if err == nil {
 					f.Change = ch
 				}
@@ -293,8 +291,8 @@ var exchangeSMTPNotEnabled = &Check{
 					args = append(args, p("-Server", server))
 				}
 				args = append(args, p("-Thumbprint", in.New.Thumbprint), p("-Services", "SMTP"))
-				line, err := psLine("Enable-ExchangeCertificate", args...)
-				f = withFix(f, line, err)
+				fix, err := psLine("Enable-ExchangeCertificate", args...)
+				f = withFix(f, fix, err)
 				if err == nil {
 					f.Change = &Change{Product: ProductExchange, Server: server, Kind: export.KindExchangeCertificate, Identity: in.New.Thumbprint,
 						Property: "Services", Old: servicesText(svc), New: servicesText(addService(svc, "SMTP")), File: c.File, Line: c.Line}
@@ -392,8 +390,8 @@ var exchangeDuplicateTLSName = &Check{
 					args = append(args, p("-Server", server))
 				}
 				args = append(args, p("-Thumbprint", tp))
-				line, err := psLine("Remove-ExchangeCertificate", args...)
-				out = append(out, withFix(f, line, err))
+				fix, err := psLine("Remove-ExchangeCertificate", args...)
+				out = append(out, withFix(f, fix, err))
 			}
 		}
 		return out

@@ -205,15 +205,15 @@ var exchangeServicesParity = &Check{
 					args = append(args, p("-Server", server))
 				}
 				args = append(args, p("-Thumbprint", in.New.Thumbprint), p("-Services", want))
-				line, err := psLine("Enable-ExchangeCertificate", args...)
-				f = withFix(f, line, err)
+				fix, err := psLine("Enable-ExchangeCertificate", args...)
+				f = withFix(f, fix, err)
 				if err == nil {
 					all := addService(newSvc)
 					for s := range missing {
 						all[s] = true
 					}
 					f.Change = &Change{Product: ProductExchange, Server: server, Kind: export.KindExchangeCertificate, Identity: in.New.Thumbprint,
-						Property: "Services", Old: servicesText(newSvc), New: servicesText(all), File: c.File, Line: line0(c, prop)}
+						Property: "Services", Old: servicesText(newSvc), New: servicesText(all), File: c.File, Line: line(c, prop)}
 				}
 				out = append(out, f)
 			}
@@ -329,12 +329,12 @@ var exchangePOPIMAPCertificateName = &Check{
 					args = append(args, p("-Server", o.Server))
 				}
 				args = append(args, p("-X509CertificateName", fqdn))
-				line, err := psLine(cmdlet, args...)
+				fix, err := psLine(cmdlet, args...)
 				f.Message += fmt.Sprintf("; %q from its connection settings is covered; restart %s afterwards", fqdn, popIMAPServices(proto))
-				f = withFix(f, line, err)
+				f = withFix(f, fix, err)
 				if err == nil {
 					f.Change = &Change{Product: ProductExchange, Server: o.Server, Kind: k, Identity: objectName(o), Property: prop,
-						Old: name, New: fqdn, File: o.File, Line: line0(o, prop)}
+						Old: name, New: fqdn, File: o.File, Line: line(o, prop)}
 				}
 				out = append(out, f)
 			}
@@ -373,8 +373,8 @@ var exchangeEdgeSubscription = &Check{
 					f := objFinding(sub, "Name", fmt.Sprintf("unknown: %s is a subscribed Edge server, but no Get-ExchangeCertificate export of it was given, so certswap cannot tell whether its CA-issued SMTP certificate is being replaced (which requires re-creating the Edge Subscription); run the fix command on %s and re-run", edge, edge))
 					f.Severity = SeverityWarning
 					f.Server = edge
-					line, err := exportCommand(export.KindExchangeCertificate, "")
-					out = append(out, withFix(f, line, err))
+					fix, err := exportCommand(export.KindExchangeCertificate, "")
+					out = append(out, withFix(f, fix, err))
 				}
 				continue
 			}
@@ -397,8 +397,8 @@ var exchangeEdgeSubscription = &Check{
 				msg := fmt.Sprintf("%s is a subscribed Edge server and its CA-issued SMTP certificate %s is being replaced: Mailbox servers trust the Edge by the certificate captured in the subscription, so EdgeSync and Edge-to-Mailbox authentication stop until it is re-created: on %s remove the old certificate, then run New-EdgeSubscription; copy the file to a Mailbox server in the same Active Directory site and import it with New-EdgeSubscription -FileData within 24 hours; then run Start-EdgeSynchronization", edge, tp, edge)
 				f := objFinding(sub, "Name", msg)
 				f.Server = edge
-				line, err := psLine("New-EdgeSubscription", p("-FileName", `C:\EdgeSubscriptionInfo.xml`))
-				out = append(out, withFix(f, line, err))
+				fix, err := psLine("New-EdgeSubscription", p("-FileName", `C:\EdgeSubscriptionInfo.xml`))
+				out = append(out, withFix(f, fix, err))
 			}
 		}
 		return out

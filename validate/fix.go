@@ -8,11 +8,8 @@ import (
 	"certswap/validate/psquote"
 )
 
-// arg is one parameter of a fix line: -Name 'value', or a switch when flag is set.
-type arg struct {
-	name, value string
-	flag        bool
-}
+// arg is one parameter of a fix line: -Name 'value'.
+type arg struct{ name, value string }
 
 func p(name, value string) arg { return arg{name: name, value: value} }
 
@@ -23,9 +20,6 @@ func psLine(command string, args ...arg) (string, error) {
 	b.WriteString(command)
 	for _, a := range args {
 		b.WriteString(" " + a.name)
-		if a.flag {
-			continue
-		}
 		q, err := psquote.Quote(a.value)
 		if err != nil {
 			return "", fmt.Errorf("%s %w", a.name, err)
@@ -37,13 +31,13 @@ func psLine(command string, args ...arg) (string, error) {
 
 // withFix sets the finding's fix; when a value cannot be quoted the fix stays "" and the message
 // says why (DESIGN: only generate refuses the run).
-func withFix(f Finding, line string, err error) Finding {
+func withFix(f Finding, fix string, err error) Finding {
 	if err != nil {
 		f.Fix = ""
 		f.Message += fmt.Sprintf(" (no fix line: the value of %v)", err)
 		return f
 	}
-	f.Fix = line
+	f.Fix = fix
 	return f
 }
 
@@ -57,8 +51,8 @@ func objFinding(o *export.Object, prop, msg string) Finding {
 func unknownFinding(o *export.Object, prop, why string) Finding {
 	f := objFinding(o, prop, fmt.Sprintf("unknown: %s of %s cannot be read exactly from this export (%s); export it again with the fix command and re-run", prop, objectName(o), why))
 	f.Severity = SeverityWarning
-	line, err := exportCommand(o.Kind, o.Server)
-	return withFix(f, line, err)
+	fix, err := exportCommand(o.Kind, o.Server)
+	return withFix(f, fix, err)
 }
 
 // exportCommand returns the command that exports objects of kind k exactly (Export-Clixml, as

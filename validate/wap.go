@@ -54,11 +54,11 @@ var wapProxySSLThumbprint = &Check{
 			}
 			msg := fmt.Sprintf("the WAP federation proxy binding %s on %s serves %s, not the new certificate %s: import the new certificate on every WAP node, run Set-WebApplicationProxySslCertificate on each, then restart appproxysvc", b.key, nonEmpty(b.server, "an unknown server"), b.thumbprint, in.New.Thumbprint)
 			f := objFinding(b.obj, b.prop, msg)
-			line, err := psLine("Set-WebApplicationProxySslCertificate", p("-Thumbprint", in.New.Thumbprint))
-			f = withFix(f, line, err)
+			fix, err := psLine("Set-WebApplicationProxySslCertificate", p("-Thumbprint", in.New.Thumbprint))
+			f = withFix(f, fix, err)
 			if err == nil {
 				f.Change = &Change{Product: ProductWAP, Server: b.server, Kind: b.obj.Kind, Identity: b.key, Property: b.prop,
-					Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line0(b.obj, b.prop)}
+					Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line(b.obj, b.prop)}
 			}
 			out = append(out, f)
 		}
@@ -111,11 +111,11 @@ var wapApplicationThumbprint = &Check{
 				out = append(out, f)
 				continue
 			}
-			line, err := psLine("Set-WebApplicationProxyApplication", p("-ID", id), p("-ExternalCertificateThumbprint", in.New.Thumbprint))
-			f = withFix(f, line, err)
+			fix, err := psLine("Set-WebApplicationProxyApplication", p("-ID", id), p("-ExternalCertificateThumbprint", in.New.Thumbprint))
+			f = withFix(f, fix, err)
 			if err == nil {
 				f.Change = &Change{Product: ProductWAP, Kind: o.Kind, Identity: name, ID: id, Name: name, Property: prop,
-					Old: raw, New: in.New.Thumbprint, File: o.File, Line: line0(o, prop)}
+					Old: raw, New: in.New.Thumbprint, File: o.File, Line: line(o, prop)}
 			}
 			out = append(out, f)
 		}
