@@ -35,6 +35,11 @@ type clixmlParser struct {
 	tops     map[string]*Object      // top-level Obj RefId → the object read
 	warnings []Warning
 
+	// expanded counts the bytes of text built from other values (@{...}, nested lists, dictionary
+	// entries). A <Ref> costs nothing in the file but its value may be copied into another one, so
+	// a chain of objects each naming the previous one twice doubles at every step; budget stops that.
+	expanded, budget int64
+
 	// per top-level object
 	propWarnings []PropertyWarning
 	nestedCert   []byte // RawData of the first X509Certificate2 found inside the object
@@ -50,6 +55,7 @@ func parseCLIXML(name string, text []byte) ([]*Object, []Warning, error) {
 		values: map[string]Value{},
 		lazy:   map[string]*clixmlParts{},
 		tops:   map[string]*Object{},
+		budget: 16<<20 + 4*int64(len(text)),
 	}
 	d := xml.NewDecoder(bytes.NewReader(text))
 	d.Strict = true
@@ -385,7 +391,11 @@ func (p *clixmlParser) value(n *clixmlNode) (Value, error) {
 	case "Ref":
 		v, ok := p.values[n.refID]
 		if parts := p.lazy[n.refID]; !ok && parts != nil {
-			v, ok = parts.value(), true
+			var err error
+			if v, err = p.partsValue(parts, n.line); err != nil {
+				return Value{}, err
+			}
+			ok = true
 			p.values[n.refID] = v
 			delete(p.lazy, n.refID)
 		}
@@ -418,29 +428,46 @@ type clixmlParts struct {
 	rawLine   int    // its line; 0 when there is none
 }
 
-// value is what an <Obj> shows as a property value: a collection's items, else its
+// partsValue is what an <Obj> shows as a property value: a collection's items, else its
 // <ToString> (enums, Exchange identities, SmtpX509Identifier, Fqdn), else its primitive content,
 // else its properties as PowerShell prints a custom object (@{A=1; B=2}).
-func (c *clixmlParts) value() Value {
+func (p *clixmlParser) partsValue(c *clixmlParts, line int) (Value, error) {
 	switch {
 	case c.isList:
 		list := c.list
 		if list == nil {
 			list = []string{}
 		}
-		return Value{IsList: true, List: list[:len(list):len(list)]}
+		return Value{IsList: true, List: list[:len(list):len(list)]}, nil
 	case c.toString != nil:
-		return Value{Text: *c.toString}
+		return Value{Text: *c.toString}, nil
 	case c.prim != nil:
-		return *c.prim
+		return *c.prim, nil
 	case c.props != nil:
 		s := make([]string, len(c.props))
 		for i, pr := range c.props {
-			s[i] = pr.Name + "=" + clixmlShow(pr.Value)
+			v, err := p.show(pr.Value, line)
+			if err != nil {
+				return Value{}, err
+			}
+			s[i] = pr.Name + "=" + v
 		}
-		return Value{Text: "@{" + strings.Join(s, "; ") + "}"}
+		t := "@{" + strings.Join(s, "; ") + "}"
+		if err := p.charge(len(t), line); err != nil {
+			return Value{}, err
+		}
+		return Value{Text: t}, nil
 	}
-	return Value{Text: ""}
+	return Value{Text: ""}, nil
+}
+
+// charge counts n bytes of built text against the budget.
+func (p *clixmlParser) charge(n, line int) error {
+	p.expanded += int64(n)
+	if p.expanded > p.budget {
+		return &ParseError{Line: line, Err: fmt.Errorf("<Ref> elements expand to more than %d MiB of text", p.budget>>20)}
+	}
+	return nil
 }
 
 // objValue is the property value of a nested <Obj>.
@@ -458,7 +485,7 @@ func (p *clixmlParser) objValue(n *clixmlNode) (Value, error) {
 	if isX509 && parts.rawDER != nil && p.nestedCert == nil {
 		p.nestedCert = parts.rawDER
 	}
-	return parts.value(), nil
+	return p.partsValue(parts, n.line)
 }
 
 // objParts reads the children of an <Obj>, resolving and remembering type names and nested objects.
@@ -507,7 +534,11 @@ func (p *clixmlParser) objParts(n *clixmlNode) (*clixmlParts, error) {
 				if err != nil {
 					return nil, err
 				}
-				parts.list = append(parts.list, clixmlItem(v))
+				item, err := p.item(v, c.line)
+				if err != nil {
+					return nil, err
+				}
+				parts.list = append(parts.list, item)
 			}
 		case "DCT":
 			parts.isList = true
@@ -518,12 +549,19 @@ func (p *clixmlParser) objParts(n *clixmlNode) (*clixmlParts, error) {
 					if err != nil {
 						return nil, err
 					}
+					t, err := p.show(v, c.line)
+					if err != nil {
+						return nil, err
+					}
 					switch c.n {
 					case "Key":
-						key = clixmlShow(v)
+						key = t
 					case "Value":
-						val = clixmlShow(v)
+						val = t
 					}
+				}
+				if err := p.charge(len(key)+len(val)+4, en.line); err != nil {
+					return nil, err
 				}
 				parts.list = append(parts.list, "["+key+", "+val+"]")
 			}
@@ -538,23 +576,26 @@ func (p *clixmlParser) objParts(n *clixmlNode) (*clixmlParts, error) {
 	return parts, nil
 }
 
-// clixmlItem is a collection item as a string: null items are empty, nested lists print as PowerShell shows them.
-func clixmlItem(v Value) string {
+// item is a collection item as a string: null items are empty, nested lists print as PowerShell shows them.
+func (p *clixmlParser) item(v Value, line int) (string, error) {
 	switch {
 	case v.Null:
-		return ""
+		return "", nil
 	case v.IsList:
-		return "{" + strings.Join(v.List, ", ") + "}"
+		t := "{" + strings.Join(v.List, ", ") + "}"
+		return t, p.charge(len(t), line)
 	}
-	return v.Text
+	return v.Text, nil
 }
 
-// clixmlShow is a value inside @{...} or a dictionary entry.
-func clixmlShow(v Value) string {
+// show is a value inside @{...} or a dictionary entry: a list's items joined by blanks, as
+// PowerShell converts a collection to a string.
+func (p *clixmlParser) show(v Value, line int) (string, error) {
 	if v.IsList {
-		return strings.Join(v.List, " ")
+		t := strings.Join(v.List, " ")
+		return t, p.charge(len(t), line)
 	}
-	return v.Text
+	return v.Text, nil
 }
 
 // unescape decodes _xHHHH_ escapes and records a warning on the current object when one encodes a lone surrogate.

@@ -584,6 +584,28 @@ func TestCLIXMLManyRefs(t *testing.T) {
 	}
 }
 
+// TestCLIXMLRefBomb: each object names the previous one twice, so its text would double at every
+// step (2^60 bytes); the expansion budget refuses it instead.
+func TestCLIXMLRefBomb(t *testing.T) {
+	for _, shape := range []string{
+		`<Obj RefId="%d"><MS><Ref N="a" RefId="%d" /><Ref N="b" RefId="%d" /></MS></Obj>`,
+		`<Obj RefId="%d"><LST><Ref RefId="%d" /><Ref RefId="%d" /></LST></Obj>`,
+	} {
+		var b strings.Builder
+		b.WriteString(`<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj RefId="0"><Props>`)
+		b.WriteString(`<Obj N="p0" RefId="1"><MS><S N="x">` + strings.Repeat("x", 1000) + `</S></MS></Obj>`)
+		for i := 2; i < 62; i++ {
+			b.WriteString(strings.Replace(fmt.Sprintf(shape, i, i-1, i-1), "<Obj ", fmt.Sprintf(`<Obj N="p%d" `, i), 1))
+		}
+		b.WriteString(`</Props></Obj></Objs>`)
+		_, _, err := parseCLIXML("x.xml", []byte(b.String()))
+		var pe *ParseError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Err.Error(), "expand to more than") {
+			t.Errorf("error %v, want the expansion limit", err)
+		}
+	}
+}
+
 // clixmlSeeds are the fuzz seeds: every fixture and capture, decoded.
 func clixmlSeeds(f *testing.F) {
 	paths, _ := filepath.Glob("../../testdata/exports/clixml/*.xml")
