@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -269,5 +270,25 @@ func BenchmarkJSON(b *testing.B) {
 		if _, _, err := parseJSON("b.json", data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSmtpX509IdentifierToString backs the JSON rebuild of TlsCertificateName: in every real
+// capture, the ToString of each SmtpX509Identifier is "<I>" + CertificateIssuer + "<S>" +
+// CertificateSubject (regexps over the XML text, not the parser).
+func TestSmtpX509IdentifierToString(t *testing.T) {
+	obj := regexp.MustCompile(`(?s)<Obj N="TlsCertificateName" RefId="\d+">.*?<ToString>(.*?)</ToString>.*?<S N="CertificateSubject">(.*?)</S>\s*<S N="CertificateIssuer">(.*?)</S>`)
+	paths, _ := filepath.Glob(filepath.Join(referenceDir, "*.xml"))
+	n := 0
+	for _, p := range paths {
+		for _, m := range obj.FindAllSubmatch(decodedFixture(t, p), -1) {
+			n++
+			if want := "<I>" + xmlUnescape.Replace(string(m[3])) + "<S>" + xmlUnescape.Replace(string(m[2])); xmlUnescape.Replace(string(m[1])) != want {
+				t.Errorf("%s: ToString %q, issuer+subject %q", p, m[1], want)
+			}
+		}
+	}
+	if n < 3 {
+		t.Errorf("only %d SmtpX509Identifier objects found", n)
 	}
 }
