@@ -26,8 +26,12 @@ var (
 // b64Line is the number of base64 characters on every block line but the last.
 const b64Line = 64
 
-// formFor picks the comment form from the file name's extension.
+// formFor picks the comment form from the file name's extension; "-" (standard input) is
+// read as a .ps1 file.
 func formFor(name string) (commentForm, error) {
+	if name == "-" {
+		return hashForm, nil
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".ps1", ".psm1", ".psd1":
 		return hashForm, nil

@@ -125,6 +125,7 @@ func TestParseBlock(t *testing.T) {
 	}{
 		{"canonical", "a.ps1", good, ""},
 		{"canonical psm1", "a.PSM1", good, ""},
+		{"standard input", "-", good, ""},
 		{"xml form", "a.ps1xml", "<x/>\r\n" + xmlForm.render(der), ""},
 		{"hash form in ps1xml", "a.ps1xml", good, ErrNotSigned.Error()},
 		{"unsigned", "a.ps1", "Get-Date\r\n", ErrNotSigned.Error()},
