@@ -911,3 +911,15 @@ func FuzzRenderValue(f *testing.F) {
 		}
 	})
 }
+
+// TestForceSMTPOldUnknown: moving the internal transport certificate without knowing the old
+// certificate renders, and the rollback says how to restore the previous internal certificate.
+func TestForceSMTPOldUnknown(t *testing.T) {
+	in := edgeStory()
+	in.OldThumbprint = ""
+	_, files := render(t, in)
+	rb := string(fileMap(files)["exchange-EX01-rollback.ps1"])
+	if !strings.Contains(rb, "The one before it had thumbprint "+oldThumb) {
+		t.Error("rollback does not name the previous internal transport certificate")
+	}
+}
