@@ -26,6 +26,9 @@ type listParser struct {
 	trailingBlank bool // some line ends in a blank: the file kept trailing blanks
 	trimmedEmpty  bool // some "Label :" line lost the blank after its colon
 	hardSplit     bool // the file was cut at the width without word wrap (non-wrapping culture)
+	hardEv        int  // breaks in a trimmed file that only a cut without word wrap makes
+	wordEv        int  // breaks in a trimmed file that only word wrap makes
+	upper         int  // the widest the file can be, from its word-wrap breaks (0: unknown)
 
 	hint int // the most properties an object had so far
 
@@ -190,6 +193,7 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 			}
 		}
 	}
+	lp.evidence(props, indent)
 	for i := range props {
 		p := &props[i]
 		warns := lp.rebuild(p, indent, &o.Properties[i])
@@ -235,7 +239,7 @@ func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
 		b.WriteString(p.first)
 		prevText, prevCells := p.first, p.firstCells
 		for i, c := range p.conts {
-			sep, amb := lp.join(prevText, prevCells, c.text, i == len(p.conts)-1, indent, i == 0)
+			sep, amb := lp.join(prevText, prevCells, c.text, c.cells, i == len(p.conts)-1, indent, i == 0)
 			if amb {
 				ambiguous = true
 			}
@@ -315,22 +319,15 @@ func isMasked(name, v string) bool {
 // join decides what stood between two lines of one value: "" where the value was wrapped,
 // " " where it was wrapped after a blank the file has lost, "\n" where the value itself had a
 // line break. ambiguous is true where the file cannot say.
-func (lp *listParser) join(prev string, prevCells int, next string, nextIsLast bool, indent int, prevIsFirst bool) (sep string, ambiguous bool) {
+func (lp *listParser) join(prev string, prevCells int, next string, nextCells int, nextIsLast bool, indent int, prevIsFirst bool) (sep string, ambiguous bool) {
 	w := lp.width
 	fcc := w - indent
-	if next == "" {
+	if next == "" || prev == "" {
 		// Wrapping never makes an empty line: the value has an empty line here.
 		return "\n", false
 	}
-	trimmed := lp.trimmedEmpty || !lp.trailingBlank
-	full := prevCells >= w
-	if full && !lp.hardSplit && strings.HasPrefix(next, " ") && strings.Contains(prev, " ") {
-		// Word wrap starts a line with a blank only after a word exactly a field wide; a
-		// line that starts with blanks after one that holds several words is a new line of
-		// a multi-line value (the widest line of the file need not be a wrapped one).
-		full = false
-	}
-	if !trimmed {
+	full := lp.isFull(prev, prevCells, next)
+	if !lp.trimmed() {
 		switch {
 		case strings.HasSuffix(prev, " "):
 			return "", false
@@ -343,36 +340,116 @@ func (lp *listParser) join(prev string, prevCells int, next string, nextIsLast b
 		}
 		return "\n", false
 	}
+	hard := lp.hardMode()
 	if full {
-		if lp.hardSplit || lp.spanning(prev, next, prevIsFirst) >= fcc {
+		// pinned: a break elsewhere shows the file's width is this line's, so the line was cut
+		// at the width (a word wider than the field, or no word wrap).
+		pinned := lp.upper == w
+		long := lp.spanning(prev, next, prevIsFirst) >= fcc
+		switch {
+		case hard || pinned:
 			return "", false
-		}
-		if lp.widthSeen >= 2 {
-			// Several lines reach the same width: it is the file's width, and a short word cut
-			// at it means the file was cut without word wrap.
-			lp.hardSplit = true
+		case long && !strings.Contains(prev, " ") && !strings.Contains(next, " "):
+			// A token without blanks (a key, a hash, a URL) cut at the width: reading a blank
+			// into it would need one where the token shows none.
 			return "", false
+		case long:
+			// A word wider than the field cut at this width, or a word break at a wider one.
+			return "", true
+		case lp.wordEv > 0:
+			// Too short a word for word wrap to cut: the file is wider than its lines show, and
+			// the broken line lost its blank.
+			return " ", false
 		}
 		// Either cut without word wrap at this width, or word-wrapped at a wider one.
 		return " ", true
 	}
-	if lp.hardSplit {
+	if hard {
 		if prevCells == w-1 {
 			return " ", true
 		}
 		return "\n", false
 	}
 	// Word wrap: had the next word fitted on the previous line, it would be there.
-	word := next
-	if i := strings.IndexByte(next, ' '); i >= 0 {
-		word = next[:i+1]
-	} else if !nextIsLast {
-		return " ", false
-	}
-	if cells(prev)+1+cells(word) <= fcc {
+	if lp.fits(prev, next, nextCells, nextIsLast, fcc) {
 		return "\n", false
 	}
 	return " ", false
+}
+
+// hardMode reports whether the file was cut without word wrap: proven by a line that kept its
+// trailing blanks, or, in a trimmed file, by at least two lines at the width cut inside a short
+// word and clearly more of those than of breaks only word wrap makes (a trimmed word-wrapped
+// file may show no line at its real width, and then several lines can share a smaller one).
+func (lp *listParser) hardMode() bool {
+	return lp.hardSplit || lp.hardEv >= 2 && lp.hardEv > 2*lp.wordEv
+}
+
+// trimmed reports whether the file lost the blanks at the ends of its lines.
+func (lp *listParser) trimmed() bool { return lp.trimmedEmpty || !lp.trailingBlank }
+
+// isFull reports whether prev reaches the file's width (as far as the file shows it).
+func (lp *listParser) isFull(prev string, prevCells int, next string) bool {
+	if prevCells < lp.width {
+		return false
+	}
+	// Word wrap starts a line with a blank only after a word exactly a field wide; a line that
+	// starts with blanks after one that holds several words is a new line of a multi-line
+	// value (the widest line of the file need not be a wrapped one).
+	return lp.hardSplit || !strings.HasPrefix(next, " ") || !strings.Contains(prev, " ")
+}
+
+// fits reports whether the first word of next would have fitted after prev (and the blank
+// that ended prev) in a field fcc wide: then word wrap would have put it there.
+func (lp *listParser) fits(prev, next string, nextCells int, nextIsLast bool, fcc int) bool {
+	if strings.IndexByte(next, ' ') < 0 && !nextIsLast && nextCells >= lp.width {
+		return false // the word runs on into the line after
+	}
+	return cells(prev)+1+cells(firstWord(next)) <= fcc
+}
+
+// firstWord returns the first word of s with the blank that ends it.
+func firstWord(s string) string {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+// evidence counts, in a file that lost its trailing blanks, the breaks that only word wrap
+// makes (a line well short of the width, broken before a word that did not fit) and those
+// only a hard cut makes (a line at the width cut inside a short word). The majority decides
+// how the file was written where a line alone cannot say.
+func (lp *listParser) evidence(props []rawProp, indent int) {
+	if !lp.trimmed() || lp.hardSplit {
+		return
+	}
+	w := lp.width
+	fcc := w - indent
+	for i := range props {
+		p := &props[i]
+		prev, prevCells := p.first, p.firstCells
+		for k, c := range p.conts {
+			if prev != "" && c.text != "" && c.text[0] != ' ' && !strings.HasSuffix(prev, " ") {
+				switch {
+				case lp.isFull(prev, prevCells, c.text):
+					if lp.spanning(prev, c.text, k == 0) < fcc {
+						lp.hardEv++
+					}
+				case !lp.fits(prev, c.text, c.cells, k == len(p.conts)-1, fcc):
+					if prevCells <= w-2 {
+						lp.wordEv++
+					}
+					// Had the next word fitted, word wrap would have kept it on this line: the
+					// width is at most this line, its lost blank and that word.
+					if b := indent + cells(prev) + cells(firstWord(c.text)); lp.upper == 0 || b < lp.upper {
+						lp.upper = b
+					}
+				}
+			}
+			prev, prevCells = c.text, c.cells
+		}
+	}
 }
 
 // spanning returns the length of the word that runs across the break between prev and next.

@@ -97,6 +97,9 @@ func TestFixtures(t *testing.T) {
 			if strings.Contains(p, ".ps7.") {
 				return filepath.Join(filepath.Dir(p), base+".ps7.want.json")
 			}
+			if strings.Contains(p, ".trimmed.") {
+				return filepath.Join(filepath.Dir(p), base+".trimmed.want.json")
+			}
 			return filepath.Join(filepath.Dir(p), base+".want.json")
 		}, encOf},
 		{"table/*.txt", func(p string) string {

@@ -372,6 +372,16 @@ func main() {
 		write(filepath.Join(root, "list", f.name+".utf8.crlf.txt"), encode(lines, "utf8", "\r\n"))
 		write(filepath.Join(root, "list", f.name+".utf8.lf.txt"), encode(lines, "utf8", "\n"))
 		writeWant(filepath.Join(root, "list", f.name+".want.json"), wantList(f, "...", nil))
+		// The same copied off a web page: trailing blanks trimmed, UTF-8, LF.
+		lines51, hidden, wrapped := formatList(f.objs, listStyle{ps51: true, width: 119, wordWrap: true})
+		trimmed := trimLines(lines51)
+		if countWidth(trimmed, 119) < 2 {
+			for k := range wrapped {
+				hidden[k] = true
+			}
+		}
+		write(filepath.Join(root, "list", f.name+".trimmed.utf8.lf.txt"), encode(trimmed, "utf8", "\n"))
+		writeWant(filepath.Join(root, "list", f.name+".trimmed.want.json"), wantList(f, "...", hidden))
 		// PowerShell 7: no wrap, "…", UTF-8 without BOM.
 		lines7, _, _ := formatList(f.objs, listStyle{})
 		write(filepath.Join(root, "list", f.name+".ps7.utf8.lf.txt"), encode(lines7, "utf8", "\n"))
@@ -423,13 +433,7 @@ func main() {
 			// Once trailing blanks are gone, the width a file was wrapped at shows only where
 			// two or more lines reach it; with fewer, a reader cannot tell a line cut at the
 			// width from one word-wrapped at a wider one, and may say so for every wrapped value.
-			atWidth := 0
-			for _, x := range trimmed {
-				if u16len(x) == width {
-					atWidth++
-				}
-			}
-			if atWidth < 2 {
+			if countWidth(trimmed, width) < 2 {
 				for k := range wrapped {
 					hidden[k] = true
 				}
@@ -445,4 +449,15 @@ func main() {
 	lines, _, _ := formatList(story.objs, listStyle{ps51: true, width: 119, wordWrap: true})
 	write(filepath.Join(root, "exchange-field-story", "Get-ReceiveConnector.txt"), encode(lines, "utf16le-bom", "\r\n"))
 	writeWant(filepath.Join(root, "exchange-field-story", "Get-ReceiveConnector.want.json"), wantList(story, "...", nil))
+}
+
+// countWidth counts the lines exactly width characters wide.
+func countWidth(lines []string, width int) int {
+	n := 0
+	for _, x := range lines {
+		if u16len(x) == width {
+			n++
+		}
+	}
+	return n
 }
