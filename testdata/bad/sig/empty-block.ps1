@@ -1,0 +1,7 @@
+# certswap signing sample
+param([string]$Name = 'world')
+Write-Host "Hello, $Name"
+Get-Date
+
+# SIG # Begin signature block
+# SIG # End signature block

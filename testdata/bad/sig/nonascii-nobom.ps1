@@ -1,0 +1,2 @@
+# certswap
+Write-Host 'Grüße – ‘x’'

@@ -1,0 +1,5 @@
+# certswap signing sample
+param([string]$Name = 'world')
+Write-Host "Hello, $Name"
+Get-Date
+
