@@ -923,3 +923,49 @@ func TestForceSMTPOldUnknown(t *testing.T) {
 		t.Error("rollback does not name the previous internal transport certificate")
 	}
 }
+
+// TestRenderVariants renders every story with the old certificate known, known by thumbprint only
+// and unknown, each product alone, and the alternate AD FS binding mode; every script parses.
+func TestRenderVariants(t *testing.T) {
+	var all []OutputFile
+	n := 0
+	seen := map[string]bool{} // parse each distinct script once
+	for story, mk := range stories {
+		for _, old := range []string{"full", "thumbprint", "none"} {
+			for _, targets := range [][]string{nil, {"exchange"}, {"adfs"}, {"wap"}} {
+				for _, port := range []int{0, 443} {
+					in := mk()
+					in.Targets = targets
+					in.ADFSTLSClientPort = port
+					switch old {
+					case "thumbprint":
+						in.Old, in.OldThumbprint = nil, oldThumb
+					case "none":
+						in.Old, in.OldThumbprint = nil, ""
+					}
+					p, err := BuildPlan(in)
+					if err != nil {
+						t.Fatalf("%s/%s/%v/%d: %v", story, old, targets, port, err)
+					}
+					files, err := Render(p)
+					if err != nil {
+						t.Fatalf("%s/%s/%v/%d: %v", story, old, targets, port, err)
+					}
+					n++
+					for _, f := range files {
+						if strings.HasSuffix(f.Name, ".ps1") && !seen[string(f.Data)] {
+							seen[string(f.Data)] = true
+							all = append(all, OutputFile{Name: strings.Join([]string{story, old, strings.Join(targets, ""), string(rune('0' + port%10)), f.Name}, "-"), Data: f.Data})
+						}
+					}
+				}
+			}
+		}
+	}
+	tool := psParse(t)
+	_, ps := writeTemp(t, all)
+	if out, err := exec.Command(tool, ps...).CombinedOutput(); err != nil {
+		t.Fatalf("ps-parse: %v\n%s", err, out)
+	}
+	t.Logf("%d plans, %d distinct scripts parse", n, len(ps))
+}
