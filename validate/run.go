@@ -217,7 +217,6 @@ const adfsAppID = "{5d89a20c-beab-4389-9447-324788eb944a}"
 func inferOld(in *Input) (*oldInfo, []Note) {
 	o := &oldInfo{thumbprints: map[string]bool{}, names: map[string]bool{}}
 	newTP := in.New.Thumbprint
-	newName := in.newName()
 	file := in.OldFile
 	switch {
 	case in.Old != nil:
@@ -243,6 +242,11 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 				o.addExchangeCert(c)
 				o.how += " (issuer and subject from " + c.File + ")"
 				break
+			}
+		}
+		if len(o.names) == 0 {
+			if files := o.namesFromConnectors(in); len(files.names) > 0 {
+				o.how += "; TlsCertificateName inferred from values with the new subject and another issuer (" + files.String() + ")"
 			}
 		}
 	default:
@@ -275,30 +279,7 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 		if len(files.names) > 0 {
 			why = append(why, "ExchangeCertificate objects that share a name with the new certificate ("+files.String()+")")
 		}
-		files = fileList{}
-		for _, k := range []export.Kind{export.KindReceiveConnector, export.KindSendConnector, export.KindHybridConfiguration} {
-			for _, c := range in.objects(k) {
-				v := strings.Trim(text(c, "TlsCertificateName"), " \t")
-				if v == "" || lossy(c, "TlsCertificateName") != "" || v == newName {
-					continue
-				}
-				cmp := in.compareNew(v)
-				if cmp.CannotMatch {
-					continue
-				}
-				iss, subj, err := cert.ParseTLSCertificateName(v)
-				if err != nil || subj != in.New.Subject || iss == in.New.Issuer {
-					continue
-				}
-				if !o.names[v] {
-					o.names[v] = true
-					if o.issuer == "" {
-						o.issuer, o.subject = iss, subj
-					}
-				}
-				files.add(c.File)
-			}
-		}
+		files = o.namesFromConnectors(in)
 		if len(files.names) > 0 {
 			why = append(why, "TlsCertificateName values with the new subject and another issuer ("+files.String()+")")
 		}
@@ -341,6 +322,37 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 		o.how += ": " + strings.Join(parts, "; ")
 	}
 	return o, []Note{{File: file, Message: o.how}}
+}
+
+// namesFromConnectors adds to o the well-formed TlsCertificateName values of connectors and the
+// hybrid configuration that name the new certificate's subject with another issuer (the field
+// story: a renewal with a new intermediate), and returns the files they came from.
+func (o *oldInfo) namesFromConnectors(in *Input) fileList {
+	var files fileList
+	newName := in.newName()
+	for _, k := range []export.Kind{export.KindReceiveConnector, export.KindSendConnector, export.KindHybridConfiguration} {
+		for _, c := range in.objects(k) {
+			v := strings.Trim(text(c, "TlsCertificateName"), " \t")
+			if v == "" || lossy(c, "TlsCertificateName") != "" || v == newName {
+				continue
+			}
+			if in.compareNew(v).CannotMatch {
+				continue
+			}
+			iss, subj, err := cert.ParseTLSCertificateName(v)
+			if err != nil || subj != in.New.Subject || iss == in.New.Issuer {
+				continue
+			}
+			if !o.names[v] {
+				o.names[v] = true
+				if o.issuer == "" {
+					o.issuer, o.subject = iss, subj
+				}
+			}
+			files.add(c.File)
+		}
+	}
+	return files
 }
 
 func (o *oldInfo) addExchangeCert(c *export.Object) {

@@ -105,6 +105,12 @@ func TestInferOldNotes(t *testing.T) {
 			in.Exports = files(exchangeCert("EX01", tpOld, mailSubject, comodoIssuer, "IIS, SMTP", "False", 1))
 			return in
 		}, "old certificate from the --old thumbprint " + tpOld + " (issuer and subject from EX01/Get-ExchangeCertificate.txt)"},
+		{"thumbprint-and-connectors", func() *Input {
+			in := base()
+			in.OldThumbprint = tpOld
+			in.Exports = files(receiveConnector("EX01", "A", 10, oldName, "mail.contoso.com"))
+			return in
+		}, "old certificate from the --old thumbprint " + tpOld + "; TlsCertificateName inferred from values with the new subject and another issuer (EX01/Get-ReceiveConnector.txt)"},
 		{"bad-thumbprint", func() *Input { in := base(); in.OldThumbprint = "xyz"; return in }, `old certificate unknown: the --old thumbprint is not usable: contains "x"`},
 		{"from-connectors", func() *Input {
 			in := base()
