@@ -585,3 +585,22 @@ func TestBadInputTruncations(t *testing.T) {
 		}
 	}
 }
+
+// TestBadInputBases: the valid exports the damaged ones were made from are read (exit 0), so a
+// refusal of a damaged copy is the damage's doing.
+func TestBadInputBases(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "testdata", "bad", "base")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) < 6 {
+		t.Fatalf("%d base files", len(ents))
+	}
+	for _, e := range ents {
+		code, stdout, stderr := runCLI(t, nil, "inspect", "--json", filepath.Join(dir, e.Name()))
+		if code != 0 || stderr != "" || !strings.Contains(stdout, `"properties"`) {
+			t.Errorf("%s: exit %d, stderr %q", e.Name(), code, clip(stderr))
+		}
+	}
+}
