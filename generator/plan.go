@@ -284,6 +284,7 @@ type ChangeError struct {
 	Err    error
 }
 
+// Error is one line: "FILE: line N: KIND \"identity\": what is wrong".
 func (e *ChangeError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -301,6 +302,7 @@ func (e *ChangeError) Error() string {
 	return b.String()
 }
 
+// Unwrap gives the cause (psquote.ErrControl for a control character).
 func (e *ChangeError) Unwrap() error { return e.Err }
 
 func changeErr(c Change, format string, args ...any) error {
