@@ -97,7 +97,7 @@ func TestFixtures(t *testing.T) {
 			if strings.Contains(p, ".ps7.") {
 				return filepath.Join(filepath.Dir(p), base+".ps7.want.json")
 			}
-			if strings.Contains(p, ".trimmed.") {
+			if strings.Contains(p, ".trimmed.") || strings.Contains(p, ".webcopy.") {
 				return filepath.Join(filepath.Dir(p), base+".trimmed.want.json")
 			}
 			return filepath.Join(filepath.Dir(p), base+".want.json")
@@ -122,6 +122,16 @@ func TestFixtures(t *testing.T) {
 					t.Errorf("encoding %q, want %q", got, want)
 				}
 				checkWant(t, f, loadWant(t, c.want(path)))
+				if strings.Contains(path, ".webcopy.") {
+					var msgs []string
+					for _, w := range f.Warnings {
+						msgs = append(msgs, w.Message)
+					}
+					all := strings.Join(msgs, "|")
+					if !strings.Contains(all, "every second line is blank") || !strings.Contains(all, "two blanks") {
+						t.Errorf("web copy repairs not reported: %q", all)
+					}
+				}
 			})
 		}
 	}

@@ -382,6 +382,17 @@ func main() {
 		}
 		write(filepath.Join(root, "list", f.name+".trimmed.utf8.lf.txt"), encode(trimmed, "utf8", "\n"))
 		writeWant(filepath.Join(root, "list", f.name+".trimmed.want.json"), wantList(f, "...", hidden))
+		// The same as a forum page shows it (hybrid-1/3, rc-1): trailing blanks trimmed, then a
+		// blank line after every line and two blanks (a Markdown line break) after every
+		// non-blank one.
+		var web []string
+		for _, x := range trimmed {
+			if x != "" {
+				x += "  "
+			}
+			web = append(web, x, "")
+		}
+		write(filepath.Join(root, "list", f.name+".webcopy.utf8.lf.txt"), encode(web, "utf8", "\n"))
 		// PowerShell 7: no wrap, "…", UTF-8 without BOM.
 		lines7, _, _ := formatList(f.objs, listStyle{})
 		write(filepath.Join(root, "list", f.name+".ps7.utf8.lf.txt"), encode(lines7, "utf8", "\n"))
