@@ -29,8 +29,9 @@ const (
 // value and its new value, and where the old value was read.
 //
 // Properties the plan understands, by kind: ReceiveConnector, SendConnector, HybridConfiguration:
-// TlsCertificateName; ExchangeCertificate: Services (Old = the old certificate's services, New = the
-// services to enable on the new one, "IIS, SMTP"); PopSettings, ImapSettings: X509CertificateName;
+// TlsCertificateName; ExchangeCertificate: Services (Old = the services the new certificate has now,
+// New = the services it must have, "IIS, SMTP"; several such changes of one server are merged);
+// PopSettings, ImapSettings: X509CertificateName;
 // TransportService: InternalTransportCertificateThumbprint (the plan moves the internal transport
 // certificate: SMTP is enabled with -Force); EdgeSubscription: the Edge server must be re-subscribed;
 // AdfsCertificate: Thumbprint (Service-Communications); AdfsSslCertificate, NetshSslBinding,
@@ -158,7 +159,8 @@ type ExchangeServer struct {
 	RollbackFile string `json:"rollbackFile"`
 	// Services is the flags-enum literal to enable on the new certificate ("IIS, SMTP"), "" for none.
 	Services string `json:"services"`
-	// OldServices is what the export showed for the old certificate.
+	// OldServices is what the export showed enabled on the new certificate before the change
+	// (Change.Old of the Services change; "" when nothing).
 	OldServices string `json:"oldServices"`
 	// ForceSMTP is set when the plan moves the internal transport certificate to the new one.
 	ForceSMTP bool `json:"forceSmtp"`
