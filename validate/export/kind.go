@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,7 +192,7 @@ func classifyAs(o *Object, k Kind) {
 		return
 	}
 	if s := o.Text("Server"); s != "" {
-		o.Server = ServerLabel(s)
+		o.Server = ServerLabel(jsonName(s))
 		return
 	}
 	if identityServerKinds[k] {
@@ -284,4 +285,24 @@ func AssignServers(files []*File) {
 			}
 		}
 	}
+}
+
+// jsonName returns the Name of a value that ConvertTo-Json wrote as an object (an ADObjectId
+// such as {"Rdn":"CN=EX01",...,"Name":"EX01"}), else the value itself.
+func jsonName(v string) string {
+	if !strings.HasPrefix(v, "{\"") {
+		return v
+	}
+	var m map[string]any
+	if json.Unmarshal([]byte(v), &m) != nil {
+		return v
+	}
+	for k, x := range m {
+		if strings.EqualFold(k, "Name") {
+			if n, ok := x.(string); ok && n != "" {
+				return n
+			}
+		}
+	}
+	return v
 }

@@ -65,6 +65,8 @@ func TestClassify(t *testing.T) {
 			[]string{"Selected.Microsoft.Exchange.Management.SystemConfigurationTasks.ExchangeCertificate", "System.Management.Automation.PSCustomObject", "System.Object"}, KindExchangeCertificate, "X", ""},
 		{"a list type name does not name the object", obj("Thumbprint", "X", "Services", "IIS"),
 			[]string{"Microsoft.Exchange.Data.MultiValuedProperty`1[[Microsoft.Exchange.Data.SendConnector]]"}, KindExchangeCertificate, "X", ""},
+		{"server as ConvertTo-Json writes an ADObjectId", obj("Bindings", "{}", "Server", `{"Rdn":"CN=EX01","Parent":"Servers","Depth":9,"Name":"ex01"}`),
+			nil, KindReceiveConnector, "{}", "EX01"},
 		{"unknown", obj("Foo", "bar"), nil, KindUnknown, "bar", ""},
 		{"null identity falls back to name", &Object{Properties: []Property{{Name: "Identity", Value: Value{Null: true}}, {Name: "Name", Value: Value{Text: "n"}}}},
 			nil, KindUnknown, "n", ""},
