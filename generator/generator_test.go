@@ -969,3 +969,19 @@ func TestRenderVariants(t *testing.T) {
 	}
 	t.Logf("%d plans, %d distinct scripts parse", n, len(ps))
 }
+
+// TestFederationManual: Federation is never enabled with Enable-ExchangeCertificate; the runbook
+// and the ticket say to use Set-FederationTrust.
+func TestFederationManual(t *testing.T) {
+	in := exchangeStory()
+	in.Changes[1].New = "IIS, SMTP, Federation"
+	_, files := render(t, in)
+	m := fileMap(files)
+	ex := string(m["exchange-EX01.ps1"])
+	if !strings.Contains(ex, "-Services 'IIS, SMTP' -ErrorAction Stop") || !strings.Contains(ex, "Set-FederationTrust -Thumbprint") {
+		t.Error("Federation not routed to Set-FederationTrust in the runbook")
+	}
+	if !strings.Contains(string(m["CHANGE.md"]), "## By hand") || !strings.Contains(string(m["CHANGE.md"]), "Set-FederationTrust -PublishFederationCertificate") {
+		t.Error("the ticket does not list the Federation step")
+	}
+}

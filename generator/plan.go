@@ -546,7 +546,7 @@ func (b *builder) exchangeChange(c Change) error {
 			}
 			switch {
 			case k == "Federation":
-				s.Manual = append(s.Manual, "Federation is not moved with Enable-ExchangeCertificate: use Set-FederationTrust -Thumbprint, then Set-FederationTrust -PublishFederationCertificate")
+				s.Manual = appendOnce(s.Manual, "Federation is not moved with Enable-ExchangeCertificate: use Set-FederationTrust -Thumbprint, then Set-FederationTrust -PublishFederationCertificate")
 			case (k == "IMAP" || k == "POP") && b.p.Certificate.Wildcard:
 				// A wildcard certificate is never enabled for POP or IMAP; X509CertificateName carries it.
 			default:
