@@ -405,7 +405,7 @@ var checkCases = map[string][]checkCase{
 			in.Exports = files(obj(export.KindExchangeCertificate, "EX01", "EX01/exchcert.xml", 0, "Thumbprint", tpOld, "Subject", mailSubject, "Issuer", comodoIssuer))
 			return in
 		}, want: []want{{sev: SeverityWarning, object: tpOld, file: "EX01/exchcert.xml",
-			fix: `Get-ExchangeCertificate -Server 'EX01' | Select-Object Thumbprint, Services, Status, HasPrivateKey, IsSelfSigned, Subject, Issuer, NotBefore, NotAfter, CertificateDomains, RawData | Export-Clixml -Path 'Get-ExchangeCertificate.xml'`,
+			fix: `Get-ExchangeCertificate -Server 'EX01' | Select-Object -Property 'Thumbprint', 'Services', 'Status', 'HasPrivateKey', 'IsSelfSigned', 'Subject', 'Issuer', 'NotBefore', 'NotAfter', 'CertificateDomains', 'RawData' | Export-Clixml -Path 'Get-ExchangeCertificate.xml'`,
 			msg: []string{"unknown: Services"}}}},
 		{name: "parity", in: func() *Input {
 			in := base()

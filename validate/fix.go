@@ -97,7 +97,11 @@ func exportCommand(k export.Kind, server string) (string, error) {
 	}
 	sel := ""
 	if c.sel != "" {
-		sel = " | Select-Object " + c.sel
+		props, err := psquote.List(strings.Split(c.sel, ", "))
+		if err != nil {
+			return "", err
+		}
+		sel = " | Select-Object -Property " + props
 	}
 	out, err := psLine("Export-Clixml", p("-Path", c.cmdlet+".xml"))
 	if err != nil {
