@@ -70,9 +70,11 @@ func loadSigner(e *env, path string, pw *passwordSource, minDays int) (*signer, 
 	if err := authenticode.CheckSigner(leaf.X509, key != nil, e.now(), minDays); err != nil {
 		return nil, fileError(path, err)
 	}
+	// As Set-AuthenticodeSignature's default (-IncludeChain NotRoot): the signer and its
+	// intermediates; the root is what the servers trust, not part of the signature.
 	chain := []*x509.Certificate{leaf.X509}
 	for _, c := range cf.Chain {
-		if c.X509 != nil {
+		if c.X509 != nil && !c.SelfSigned {
 			chain = append(chain, c.X509)
 		}
 	}
