@@ -69,11 +69,14 @@ func newTextReader(raw io.Reader) (textReader, error) {
 		}
 		units := n / 2
 		switch {
-		case odd > 0 && odd*4 >= units && even*8 < odd:
+		case odd > 0 && odd*2 >= units && even*16 < odd:
 			return newUTF16Reader(br, unicode.LittleEndian, EncUTF16LE), nil
-		case even > 0 && even*4 >= units && odd*8 < even:
+		case even > 0 && even*2 >= units && odd*16 < even:
 			return newUTF16Reader(br, unicode.BigEndian, EncUTF16BE), nil
 		case even+odd > 0:
+			if first := bytes.IndexByte(head, 0); first >= 16 && utf16Pattern(head[first-1:]) {
+				return nil, errors.New("encoding changes part-way: UTF-16 text after 8-bit text (appended with >>?)")
+			}
 			return nil, fmt.Errorf("encoding cannot be told: NUL bytes that follow no UTF-16 pattern, binary file? (%w)", ErrUnknownFormat)
 		}
 	}
@@ -319,4 +322,21 @@ func asciiPrefix(b []byte) int {
 		n += 8
 	}
 	return n
+}
+
+// utf16Pattern reports whether b looks like UTF-16 text of mostly ASCII characters: a NUL in
+// every second byte.
+func utf16Pattern(b []byte) bool {
+	var even, odd int
+	n := len(b) &^ 1
+	for i := 0; i < n; i += 2 {
+		if b[i] == 0 {
+			even++
+		}
+		if b[i+1] == 0 {
+			odd++
+		}
+	}
+	units := n / 2
+	return units >= 2 && (odd*2 >= units && even*16 < odd || even*2 >= units && odd*16 < even)
 }

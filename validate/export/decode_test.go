@@ -92,6 +92,7 @@ func TestEncodingRefused(t *testing.T) {
 		{"utf8-then-1252", []byte("Name : Zürich\r\nCity : Z\xfcrich\r\n"), "part-way"},
 		{"binary", []byte{0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0xB8, 0, 0, 0, 0, 0, 0, 0}, "encoding cannot be told"},
 		{"empty", nil, "format cannot be told"},
+		{"tiny-binary", []byte("garbage\x00\x01"), "encoding cannot be told"},
 		{"prose", []byte("hello world\nthis is not an export\n"), "format cannot be told"},
 	}
 	for _, c := range cases {
