@@ -45,7 +45,43 @@ func detectFormat(head []byte) string {
 			return FormatCSV
 		}
 	}
+	if csvHeader(t) {
+		return FormatCSV
+	}
 	return FormatList
+}
+
+// csvHeader reports whether the first line is an unquoted Export-Csv header (PowerShell 7's
+// -UseQuotes Never or AsNeeded): two or more property names separated by commas or semicolons.
+func csvHeader(t []byte) bool {
+	line := t
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = bytes.TrimRight(line, "\r ")
+	for _, sep := range []byte{',', ';'} {
+		fields := bytes.Split(line, []byte{sep})
+		if len(fields) < 2 {
+			continue
+		}
+		ok := true
+		for _, f := range fields {
+			if len(f) == 0 {
+				ok = false
+				break
+			}
+			for _, c := range f {
+				if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+					ok = false
+					break
+				}
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // line is one line of a text export: its text without the line end and with VT colour escapes
