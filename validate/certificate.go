@@ -70,7 +70,7 @@ var certificatePrivateKeyMissing = &Check{
 	ID:       "certificate-private-key-missing",
 	Product:  ProductCertificate,
 	Summary:  "the new certificate file holds no private key (a CER/P7B cannot be installed for TLS)",
-	Citation: "field-notes.md EX-13; https://learn.microsoft.com/exchange/architecture/client-access/import-certificates",
+	Citation: "field-notes.md EX-13 (Enable-ExchangeCertificate fails with PrivateKeyMissing, win-acme#427); DESIGN.md Severities",
 	Before:   SeverityNotice,
 	After:    SeverityNone,
 	Run: func(in *Input) []Finding {
@@ -96,7 +96,7 @@ var certificateServerAuthEKUMissing = &Check{
 	ID:       "certificate-server-auth-eku-missing",
 	Product:  ProductCertificate,
 	Summary:  "the new certificate's Extended Key Usage does not include Server Authentication",
-	Citation: "RFC 5280 4.2.1.12; https://learn.microsoft.com/exchange/mail-flow/mail-routing/inbound-starttls-certificates-selection",
+	Citation: "https://learn.microsoft.com/windows-server/identity/ad-fs/overview/ad-fs-requirements (the certificate contains the Server Authentication EKU); RFC 5280 4.2.1.12",
 	Before:   SeverityError,
 	After:    SeverityError,
 	Run: func(in *Input) []Finding {
