@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -602,5 +603,68 @@ func TestBadInputBases(t *testing.T) {
 		if code != 0 || stderr != "" || !strings.Contains(stdout, `"properties"`) {
 			t.Errorf("%s: exit %d, stderr %q", e.Name(), code, clip(stderr))
 		}
+	}
+}
+
+// TestTamperEveryByte (issue 7): a small script signed with `certswap sign` and verified Valid by
+// osslsigncode (the independent verifier) is changed one byte at a time — every byte, each XOR
+// 0x01 and XOR 0x80 — and `certswap verify --trust root` must exit 1 for each. osslsigncode
+// verify runs on a sample of the changed files; what it accepts is logged, not asserted (certswap
+// is byte-strict by design, osslsigncode is not).
+func TestTamperEveryByte(t *testing.T) {
+	if testing.Short() {
+		t.Skip("thousands of runs")
+	}
+	r := repoRoot(t)
+	root := filepath.Join(r, "testdata", "signing", "root-rsa.pem")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t.ps1")
+	writeFile(t, p, []byte("Write-Host 'hi'\r\n"))
+	code, _, stderr := runCLI(t, map[string]string{"PW": signPassword}, "sign", "--cert", filepath.Join(r, "testdata", "signing", "codesign-rsa.pfx"), "--password-env", "PW", p)
+	if code != 0 {
+		t.Fatalf("sign: exit %d: %s", code, stderr)
+	}
+	signed, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ossl, lookErr := exec.LookPath("osslsigncode")
+	osslVerify := func(path string) bool {
+		out, err := exec.Command(ossl, "verify", "-CAfile", root, "-in", path).CombinedOutput()
+		return err == nil && bytes.Contains(out, []byte("Succeeded"))
+	}
+	if lookErr == nil && !osslVerify(p) {
+		t.Fatal("osslsigncode does not verify the untouched signed file")
+	}
+	if code, out, _ := runCLI(t, nil, "verify", "--trust", root, p); code != 0 {
+		t.Fatalf("the untouched file: exit %d: %s", code, out)
+	}
+	q := filepath.Join(dir, "x.ps1")
+	statuses := map[string]int{}
+	var osslMissed []string
+	osslRuns := 0
+	for i := range signed {
+		for _, mask := range []byte{0x01, 0x80} {
+			b := append([]byte{}, signed...)
+			b[i] ^= mask
+			writeFile(t, q, b)
+			code, stdout, stderr := runCLI(t, nil, "verify", "--trust", root, q)
+			if code != 1 {
+				t.Errorf("byte %d ^ %#x: exit %d, want 1 (%s)", i, mask, code, clip(stdout))
+				continue
+			}
+			status := strings.TrimPrefix(strings.TrimSpace(stderr), "certswap: "+q+": ")
+			statuses[status]++
+			if lookErr == nil && mask == 0x01 && (i < 60 || i >= len(signed)-40 || i%61 == 0) {
+				osslRuns++
+				if osslVerify(q) {
+					osslMissed = append(osslMissed, fmt.Sprintf("%d(%q)", i, signed[i]))
+				}
+			}
+		}
+	}
+	t.Logf("%d bytes, %d changes: certswap statuses %v", len(signed), 2*len(signed), statuses)
+	if lookErr == nil {
+		t.Logf("osslsigncode verify on %d changed files accepted %d: byte(original) %v", osslRuns, len(osslMissed), osslMissed)
 	}
 }
