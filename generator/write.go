@@ -21,6 +21,10 @@ type SignFunc func(name string, data []byte) ([]byte, error)
 // error is errCrash, Write returns at once without cleaning up, as if the process had died there.
 var failAt = func(step string) error { return nil }
 
+// exchangeDirs is the atomic folder exchange (a variable so that tests can take the two-rename
+// path used where there is none).
+var exchangeDirs = exchange
+
 // errCrash makes Write stop as a crash would (tests only).
 var errCrash = errors.New("simulated crash")
 
@@ -176,7 +180,7 @@ func swapInto(dir, newDir, oldDir string, step func(string) error) error {
 	if e := step("swap"); e != nil {
 		return e
 	}
-	if ok, err := exchange(newDir, dir); ok || err != nil {
+	if ok, err := exchangeDirs(newDir, dir); ok || err != nil {
 		if err != nil {
 			return err
 		}

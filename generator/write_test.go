@@ -176,6 +176,22 @@ func TestWriteNames(t *testing.T) {
 // error (Write cleans up) and as a crash (Write stops dead, the next run recovers). After each,
 // the folder holds either the complete old content or the complete new content.
 func TestWriteFailures(t *testing.T) {
+	t.Run("exchange", func(t *testing.T) {
+		if missed := testWriteFailures(t); len(missed) > 0 && strings.Join(missed, ",") != "rename-new,rename-new" {
+			t.Errorf("steps never reached: %v", missed)
+		}
+	})
+	t.Run("two-renames", func(t *testing.T) {
+		defer func() { exchangeDirs = exchange }()
+		exchangeDirs = func(string, string) (bool, error) { return false, nil }
+		if missed := testWriteFailures(t); len(missed) > 0 {
+			t.Errorf("steps never reached: %v", missed)
+		}
+	})
+}
+
+// testWriteFailures runs the injection at every step and returns the steps Write never reached.
+func testWriteFailures(t *testing.T) (missed []string) {
 	oldFiles := []OutputFile{{Name: "old.txt", Data: []byte("old\n")}, {Name: "CHANGE.md", Data: []byte("old ticket\n")}}
 	newFiles := sampleFiles(t)
 	steps := []string{"build", "write CHANGE.md", "write exchange-EX01.ps1", "sign exchange-EX01.ps1", "sums", "journal", "swap", "rename-old", "rename-new", "remove-old", "done"}
@@ -202,7 +218,8 @@ func TestWriteFailures(t *testing.T) {
 			werr := Write(dir, newFiles, true, sign)
 			failAt = func(string) error { return nil }
 			if !hit {
-				// Steps of the other platform's path (two renames) are not taken on Linux.
+				// Steps of the other path (two renames) are not taken with the exchange.
+				missed = append(missed, step)
 				continue
 			}
 			name := step
@@ -236,6 +253,7 @@ func TestWriteFailures(t *testing.T) {
 			}
 		}
 	}
+	return missed
 }
 
 // TestNoSecret: a plan built from a real PFX opened with its password, written and signed: no
