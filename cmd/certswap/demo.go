@@ -54,6 +54,16 @@ func runDemo(e *env, args []string) error {
 	if len(args) > 0 {
 		return usageErrorf("demo takes no arguments")
 	}
+	// The signing identity first: a wrong password or an unusable certificate stops the demo
+	// before it prints a report or creates a folder.
+	var sign generator.SignFunc
+	if demoFlags.signCert != "" {
+		s, err := loadSigner(e, demoFlags.signCert, &demoFlags.signPw, 30)
+		if err != nil {
+			return err
+		}
+		sign = s.signFunc(crypto.SHA256)
+	}
 	work, err := os.MkdirTemp("", "certswap-demo-input-*")
 	if err != nil {
 		return err
@@ -85,14 +95,6 @@ func runDemo(e *env, args []string) error {
 	}
 	if _, err := e.stdout.Write(buf.Bytes()); err != nil {
 		return err
-	}
-	var sign generator.SignFunc
-	if demoFlags.signCert != "" {
-		s, err := loadSigner(e, demoFlags.signCert, &demoFlags.signPw, 30)
-		if err != nil {
-			return err
-		}
-		sign = s.signFunc(crypto.SHA256)
 	}
 	if err := writeChange(e, in, rep, nil, out, false, true, sign); err != nil {
 		return err
