@@ -123,6 +123,9 @@ func TestSecrets(t *testing.T) {
 				case !wrong && code == 2:
 					t.Errorf("exit 2 with the right password: %q", clip(stderr))
 				}
+				if wrong && stdout != "" {
+					t.Errorf("exit 2 with stdout %q", clip(stdout))
+				}
 				if strings.Contains(stderr, "password file is readable") {
 					t.Errorf("a warning about a 0600 password file: %q", clip(stderr))
 				}
