@@ -360,6 +360,20 @@ var checkCases = map[string][]checkCase{
 			return in
 		}},
 	},
+	"exchange-auth-certificate": {
+		{name: "old-is-current-auth", in: func() *Input {
+			in := base()
+			in.Old = oldCert()
+			in.Exports = files(obj(export.KindAuthConfig, "", "Get-AuthConfig.txt", 1, "CurrentCertificateThumbprint", tpOld, "NextCertificateThumbprint", ""))
+			return in
+		}, want: []want{{sev: SeverityWarning, object: "AuthConfig", file: "Get-AuthConfig.txt", line: 1, msg: []string{"Exchange Auth certificate (CurrentCertificateThumbprint)"}}}},
+		{name: "self-signed-auth", in: func() *Input {
+			in := base()
+			in.Old = oldCert()
+			in.Exports = files(obj(export.KindAuthConfig, "", "Get-AuthConfig.txt", 1, "CurrentCertificateThumbprint", tpSelf))
+			return in
+		}},
+	},
 	"exchange-duplicate-tls-name": {
 		{name: "same-issuer-and-subject", stage: StageAfter, in: func() *Input {
 			in := base()

@@ -364,6 +364,38 @@ var exchangeInternalTransportCertificate = &Check{
 	},
 }
 
+// exchangeAuthCertificate: the Exchange Auth certificate (Get-AuthConfig) is a separate, usually
+// self-signed certificate managed by MonitorExchangeAuthCertificate; replacing or removing it in a
+// TLS rotation breaks OAuth (and, in hybrid, needs the Hybrid Configuration Wizard again).
+var exchangeAuthCertificate = &Check{
+	ID:       "exchange-auth-certificate",
+	Product:  ProductExchange,
+	Summary:  "the old certificate is the Exchange Auth certificate (current or next) in Get-AuthConfig",
+	Citation: "https://github.com/microsoft/CSS-Exchange/blob/main/docs/Diagnostics/HealthChecker/AuthCertificateCheck.md; field-notes.md EX-15",
+	Before:   SeverityWarning,
+	After:    SeverityWarning,
+	Run: func(in *Input) []Finding {
+		var out []Finding
+		for _, o := range in.objects(export.KindAuthConfig) {
+			for _, prop := range []string{"CurrentCertificateThumbprint", "NextCertificateThumbprint"} {
+				if why := lossy(o, prop); why != "" {
+					out = append(out, unknownFinding(o, prop, why))
+					continue
+				}
+				tp := cleanOrEmpty(text(o, prop))
+				if tp == "" || !in.old.thumbprints[tp] {
+					continue
+				}
+				msg := fmt.Sprintf("the old certificate %s is the Exchange Auth certificate (%s): it signs OAuth tokens for hybrid and server-to-server authentication and is not part of a TLS rotation; do not remove it with the old TLS certificate, and renew it on its own (MonitorExchangeAuthCertificate.ps1; in hybrid, run the Hybrid Configuration Wizard afterwards)", tp, prop)
+				f := objFinding(o, prop, msg)
+				f.Object = "AuthConfig"
+				out = append(out, f)
+			}
+		}
+		return out
+	},
+}
+
 // exchangeDuplicateTLSName: a renewal that keeps issuer and subject leaves two certificates with
 // the same "<I><S>"; connectors reference the name, not the thumbprint, and Exchange picks the
 // newest (CSS-Exchange#1165, field-notes.md EX-18).

@@ -24,6 +24,7 @@ var checks = []*Check{
 	exchangeConnectorFqdnNotCovered,
 	exchangeSMTPNotEnabled,
 	exchangeInternalTransportCertificate,
+	exchangeAuthCertificate,
 	exchangeDuplicateTLSName,
 	exchangeServicesParity,
 	exchangeWildcardPOPIMAP,
