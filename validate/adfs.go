@@ -46,6 +46,29 @@ func (in *Input) wapServers() map[string]bool {
 	return out
 }
 
+// wapNodes returns a test for whether a netsh export of a server comes from a WAP node: the server
+// is one of wapServers; otherwise, when no AD FS export names it, the exports hold WAP objects and
+// AD FS objects name no server.
+func (in *Input) wapNodes() func(server string) bool {
+	wap := in.wapServers()
+	adfsServers := map[string]bool{}
+	for _, k := range []export.Kind{export.KindAdfsProperties, export.KindAdfsSslCertificate, export.KindAdfsCertificate} {
+		for _, o := range in.objects(k) {
+			adfsServers[o.Server] = true
+		}
+	}
+	wapOnly := len(adfsServers) == 0 && in.hasAny(export.KindWapApplication, export.KindWapConfiguration, export.KindWapSslCertificate)
+	return func(server string) bool {
+		switch {
+		case wap[server]:
+			return true
+		case adfsServers[server]:
+			return false
+		}
+		return wapOnly
+	}
+}
+
 func netshBinding(o *export.Object) binding {
 	prop := "Certificate Hash"
 	if _, ok := get(o, prop); !ok {
@@ -72,9 +95,9 @@ func adfsBindings(in *Input) []binding {
 		b.thumbprint = cleanOrEmpty(b.raw)
 		out = append(out, b)
 	}
-	wap := in.wapServers()
+	isWAP := in.wapNodes()
 	for _, o := range in.objects(export.KindNetshSslBinding) {
-		if wap[o.Server] || !isADFSApp(o) {
+		if !isADFSApp(o) || isWAP(o.Server) {
 			continue
 		}
 		out = append(out, netshBinding(o))

@@ -585,9 +585,20 @@ var checkCases = map[string][]checkCase{
 			return in
 		}, want: []want{{sev: SeverityWarning, object: "sts.contoso.com:443", file: "WAP01/netsh-http-sslcert.txt", line: 2,
 			fix: `Set-WebApplicationProxySslCertificate -Thumbprint '` + tpNewADFS + `'`}}},
+		{name: "netsh-wap-only-exports", in: func() *Input {
+			in := adfsBase()
+			in.Exports = files(wapApp("OWA", "a", "https://owa.contoso.com/", tpOld, 1), netsh("WAP02", "Hostname:port", "sts.contoso.com:443", strings.ToLower(tpOld), 1))
+			return in
+		}, want: []want{{sev: SeverityWarning, object: "sts.contoso.com:443", file: "WAP02/netsh-http-sslcert.txt", line: 2,
+			fix: `Set-WebApplicationProxySslCertificate -Thumbprint '` + tpNewADFS + `'`}}},
 		{name: "new", in: func() *Input {
 			in := adfsBase()
 			in.Exports = files(wapConfig(), netsh("WAP01", "Hostname:port", "sts.contoso.com:443", strings.ToLower(tpNewADFS), 1))
+			return in
+		}},
+		{name: "netsh-on-adfs-node", in: func() *Input {
+			in := adfsBase()
+			in.Exports = files(serviceCommunications(tpOld), netsh("ADFS01", "Hostname:port", "sts.contoso.com:443", strings.ToLower(tpOld), 1))
 			return in
 		}},
 	},

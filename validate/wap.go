@@ -34,9 +34,9 @@ var wapProxySSLThumbprint = &Check{
 			}
 		}
 		if len(bs) == 0 {
-			wap := in.wapServers()
+			isWAP := in.wapNodes()
 			for _, o := range in.objects(export.KindNetshSslBinding) {
-				if wap[o.Server] && isADFSApp(o) {
+				if isADFSApp(o) && isWAP(o.Server) {
 					if b := netshBinding(o); !isFallbackKey(b.key) {
 						bs = append(bs, b)
 					}
