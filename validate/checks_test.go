@@ -313,6 +313,16 @@ var checkCases = map[string][]checkCase{
 			in.Exports = files(receiveConnector("EX01", "Internet", 10, "", "mail.contoso.com"))
 			return in
 		}},
+		{name: "self-signed-still-covers", in: func() *Input {
+			in := base()
+			in.Old = oldCert()
+			in.Old.DNSNames = []string{"mail.contoso.com", "ex01.contoso.com"}
+			self := exchangeCert("EX01", tpSelf, "CN=EX01", "CN=EX01", "IMAP, POP, IIS, SMTP", "True", 1)
+			p, _ := get(self, "CertificateDomains")
+			p.Value.List = []string{"EX01", "EX01.contoso.com"}
+			in.Exports = files(self, receiveConnector("EX01", "Default EX01", 10, "", "EX01.contoso.com"))
+			return in
+		}},
 		{name: "internal-name-old-unknown", in: func() *Input {
 			in := base()
 			in.Exports = files(receiveConnector("EX01", "Default EX01", 10, "", "ex01.contoso.local"))

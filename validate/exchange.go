@@ -186,8 +186,8 @@ func usesTLS(o *export.Object) bool {
 // exchangeConnectorFqdnNotCovered: a connector with an empty TlsCertificateName selects its
 // certificate by its Fqdn, else the server's FQDN ("Selection of Inbound STARTTLS Certificates").
 // certswap checks that name's coverage and never tells the admin to set TlsCertificateName on it.
-// It reports a name the old certificate covered (or, when the old names are unknown, a name in a
-// domain the new certificate serves) that the new certificate does not cover.
+// It reports a name the old certificate covered, no other certificate of the server covers and the
+// new certificate does not cover.
 var exchangeConnectorFqdnNotCovered = &Check{
 	ID:       "exchange-connector-fqdn-not-covered",
 	Product:  ProductExchange,
@@ -219,7 +219,7 @@ var exchangeConnectorFqdnNotCovered = &Check{
 					}
 					name, from = o.Server, "server name"
 				}
-				if covers(in.New, name).Covered || !in.oldServed(name) {
+				if covers(in.New, name).Covered || !in.oldServed(o.Server, name) {
 					continue
 				}
 				msg := fmt.Sprintf("%s %s has no TlsCertificateName, so Exchange selects its certificate by its %s %q, which the new certificate does not cover (it names %s); after the change STARTTLS on it falls back to another certificate or fails: keep a certificate that covers %q enabled for SMTP, or add the name to the new certificate", kindWord(k), objectName(o), from, name, strings.Join(in.New.DNSNames, ", "), name)
@@ -230,30 +230,34 @@ var exchangeConnectorFqdnNotCovered = &Check{
 	},
 }
 
-// oldServed reports whether the certificate being replaced served name: the old certificate's
-// names when known, else whether name lies in a parent domain of one of the new certificate's names.
-func (in *Input) oldServed(name string) bool {
+// oldServed reports whether removing the old certificate takes name away from server: the old
+// certificate covers it (known from --old or its CertificateDomains), and no other certificate
+// exported for that server (self-signed included) covers it. Unknown coverage is not reported.
+func (in *Input) oldServed(server, name string) bool {
+	h := strings.ToLower(strings.TrimSuffix(name, "."))
+	covered := false
 	if in.old.cert != nil {
-		return covers(in.old.cert, name).Covered
+		covered = covers(in.old.cert, name).Covered
 	}
-	if len(in.old.dnsNames) > 0 {
-		for _, n := range in.old.dnsNames {
-			if nameCovers(n, strings.ToLower(name)) {
-				return true
+	for _, n := range in.old.dnsNames {
+		if nameCovers(n, h) {
+			covered = true
+		}
+	}
+	if !covered {
+		return false
+	}
+	for _, c := range in.idx.certsByServer[strings.ToUpper(server)] {
+		if tp, _ := exchangeCertThumbprint(c); tp == in.New.Thumbprint || in.isOld(c) {
+			continue
+		}
+		for _, d := range exchangeCertDomains(c) {
+			if nameCovers(d, h) {
+				return false
 			}
 		}
-		return false
 	}
-	_, parent, ok := strings.Cut(strings.ToLower(name), ".")
-	if !ok {
-		return false
-	}
-	for _, n := range in.New.DNSNames {
-		if _, np, ok := strings.Cut(strings.ToLower(strings.TrimPrefix(n, "*.")), "."); ok && np == parent || strings.EqualFold(strings.TrimPrefix(n, "*."), parent) {
-			return true
-		}
-	}
-	return false
+	return true
 }
 
 // exchangeSMTPNotEnabled: "If the TlsCertificateName/FQDN-matched certificate doesn't have SMTP
