@@ -684,12 +684,63 @@ func macIterations(data []byte) int64 {
 	return n
 }
 
+// kdfIterations is the largest iteration count any PBE or PBKDF2 parameter set in a PFX names
+// (the encrypted certificate bags and key bags), found without decrypting anything: go-pkcs12
+// runs whatever count a file asks for, so a hostile file could keep certswap busy for hours. It
+// walks every constructed element and every OCTET STRING that holds DER, at most 32 deep.
+func kdfIterations(der []byte, depth int) int64 {
+	var most int64
+	s := cryptobyte.String(der)
+	for depth < 32 && !s.Empty() {
+		var elem cryptobyte.String
+		var tag cbasn1.Tag
+		if !s.ReadAnyASN1(&elem, &tag) {
+			break
+		}
+		if tag == cbasn1.SEQUENCE {
+			most = max(most, pbeIterations(elem))
+		}
+		if tag&0x20 != 0 || tag == cbasn1.OCTET_STRING { // constructed, or DER inside an OCTET STRING
+			most = max(most, kdfIterations(elem, depth+1))
+		}
+	}
+	return most
+}
+
+// pbeIterations reads the iteration count of an AlgorithmIdentifier for PKCS#12 PBE
+// (1.2.840.113549.1.12.1.*: salt, iterations) or PBKDF2 (1.2.840.113549.1.5.12: salt,
+// iterationCount, ...); 0 for any other SEQUENCE. A count too big for int64 is reported as the
+// largest int64.
+func pbeIterations(seq cryptobyte.String) int64 {
+	var oid asn1.ObjectIdentifier
+	if !seq.ReadASN1ObjectIdentifier(&oid) {
+		return 0
+	}
+	pkcs12PBE := len(oid) == 8 && oid[:7].Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1})
+	if !pkcs12PBE && !oid.Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}) {
+		return 0
+	}
+	var params, salt cryptobyte.String
+	var saltTag cbasn1.Tag
+	if !seq.ReadASN1(&params, cbasn1.SEQUENCE) || !params.ReadAnyASN1(&salt, &saltTag) || !params.PeekASN1Tag(cbasn1.INTEGER) {
+		return 0
+	}
+	var n int64
+	if !params.ReadASN1Integer(&n) {
+		return 1<<63 - 1
+	}
+	return n
+}
+
 // loadPFX opens a PFX with the password logic of LoadOptions.
 func loadPFX(data []byte, opts LoadOptions) (*File, error) {
 	if n := macIterations(data); n < 1 {
 		return nil, errors.New("damaged PFX: its MAC data cannot be read")
 	} else if n > maxPFXIterations {
 		return nil, fmt.Errorf("PFX asks for %d MAC iterations; certswap stops at %d", n, maxPFXIterations)
+	}
+	if n := kdfIterations(data, 0); n > maxPFXIterations {
+		return nil, fmt.Errorf("PFX asks for %d key-derivation iterations to decrypt its contents; certswap stops at %d", n, maxPFXIterations)
 	}
 	if opts.Password != nil {
 		return decodePFX(data, *opts.Password)
