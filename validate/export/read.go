@@ -140,7 +140,7 @@ func read(name string, r io.Reader, size int64, fn func(*Object) error) (*File, 
 			return nil, err
 		}
 	case FormatCSV:
-		text, err := io.ReadAll(br)
+		text, err := io.ReadAll(&lineLimitReader{r: br})
 		if err != nil {
 			return nil, err
 		}
@@ -180,6 +180,31 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	if c.limit > 0 && c.n > c.limit {
 		return n, fmt.Errorf("file is over the %d MiB limit for Export-Clixml and ConvertTo-Json", c.limit>>20)
+	}
+	return n, err
+}
+
+// lineLimitReader stops the read-whole Export-Csv path at the first line longer than
+// MaxLineLength characters, so that one endless line is refused once it passes the limit rather
+// than after the whole file is in memory.
+type lineLimitReader struct {
+	r     io.Reader
+	line  int // lines completed
+	chars int // characters of the current line so far (UTF-8 lead bytes; CR not counted)
+}
+
+func (l *lineLimitReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case c == '\n':
+			l.line++
+			l.chars = 0
+		case c&0xC0 != 0x80 && c != '\r':
+			if l.chars++; l.chars > MaxLineLength {
+				return n, &ParseError{Line: l.line + 1, Err: fmt.Errorf("line longer than %d characters", MaxLineLength)}
+			}
+		}
 	}
 	return n, err
 }
