@@ -356,6 +356,29 @@ var checkCases = map[string][]checkCase{
 			return in
 		}},
 	},
+	"exchange-certificate-missing-on-server": {
+		{name: "send-connector-source-server", stage: StageAfter, in: func() *Input {
+			in := base()
+			in.Exports = files(
+				exchangeCert("EX01", tpNew, mailSubject, sectigoIssuer, "IIS, SMTP", "False", 1),
+				exchangeCert("EX02", tpSelf, "CN=EX02", "CN=EX02", "IMAP, POP, IIS, SMTP", "True", 1),
+				obj(export.KindSendConnector, "", "Get-SendConnector.txt", 1, "Identity", "Outbound to Office 365", "TlsCertificateName", newName,
+					"SourceTransportServers", "{EX01|EX02.contoso.com}"))
+			return in
+		}, want: []want{{sev: SeverityError, object: "EX02", file: "EX02/Get-ExchangeCertificate.txt", line: 1, msg: []string{"Import-ExchangeCertificate -Server"}}}},
+		{name: "installed", stage: StageAfter, in: func() *Input {
+			in := base()
+			in.Exports = files(exchangeCert("EX01", tpNew, mailSubject, sectigoIssuer, "IIS, SMTP", "False", 1),
+				receiveConnector("EX01", "Default Frontend EX01", 10, newName, "mail.contoso.com"))
+			return in
+		}},
+		{name: "before-not-run", in: func() *Input {
+			in := base()
+			in.Exports = files(exchangeCert("EX02", tpSelf, "CN=EX02", "CN=EX02", "SMTP", "True", 1),
+				receiveConnector("EX02", "Default Frontend EX02", 10, newName, "mail.contoso.com"))
+			return in
+		}},
+	},
 	"exchange-internal-transport-certificate": {
 		{name: "old-is-internal", in: func() *Input {
 			in := base()

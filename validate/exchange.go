@@ -338,6 +338,41 @@ func (in *Input) selectedOn(server string) bool {
 	return in.selecting[strings.ToUpper(server)]
 }
 
+// exchangeCertificateMissingOnServer: certificates are per server; a send connector runs on every
+// SourceTransportServer and a receive connector on its own server, so the new certificate must be
+// imported on each of them (field-notes.md EX-06, win-acme#2811). Checked after the change, on the
+// servers whose Get-ExchangeCertificate export was given.
+var exchangeCertificateMissingOnServer = &Check{
+	ID:       "exchange-certificate-missing-on-server",
+	Product:  ProductExchange,
+	Summary:  "after the change, a server whose connectors select the new certificate does not have it installed",
+	Citation: "field-notes.md EX-06; https://learn.microsoft.com/exchange/mail-flow/mail-routing/inbound-starttls-certificates-selection",
+	Before:   SeverityNone,
+	After:    SeverityError,
+	Run: func(in *Input) []Finding {
+		var out []Finding
+		for _, server := range sortedServers(in.idx.certsByServer) {
+			if server == "" || !in.selectedOn(server) {
+				continue
+			}
+			certs := in.idx.certsByServer[server]
+			found := false
+			for _, c := range certs {
+				if tp, _ := exchangeCertThumbprint(c); tp == in.New.Thumbprint {
+					found = true
+				}
+			}
+			if found {
+				continue
+			}
+			f := Finding{Server: server, Object: server, File: certs[0].File, Line: certs[0].Line,
+				Message: fmt.Sprintf("connectors on %s select the new certificate, but its Get-ExchangeCertificate export does not list %s: import it there with Import-ExchangeCertificate -Server and enable it for the services the old certificate had", server, in.New.Thumbprint)}
+			out = append(out, f)
+		}
+		return out
+	},
+}
+
 // exchangeInternalTransportCertificate: Enable-ExchangeCertificate -Services SMTP -Force replaces
 // the internal transport certificate; Microsoft recommends keeping the self-signed one
 // (HealthChecker InternalTransportCertificateCheck), and removing it raises events 12012/12013.

@@ -23,6 +23,7 @@ var checks = []*Check{
 	exchangeTLSNameCannotMatch,
 	exchangeConnectorFqdnNotCovered,
 	exchangeSMTPNotEnabled,
+	exchangeCertificateMissingOnServer,
 	exchangeInternalTransportCertificate,
 	exchangeAuthCertificate,
 	exchangeDuplicateTLSName,
