@@ -60,10 +60,19 @@ var (
 	n        = flag.Int("n", 1000, "objects of each kind (receive connectors, send connectors, WAP applications)")
 	servers  = flag.Int("servers", 100, "Exchange servers the receive connectors are spread over")
 	certs    = flag.Int("certs", 1000, "certificates written to OUT/certs (0: none)")
-	size     = flag.Int64("bytes", 0, "also write OUT/big.txt, a Format-List receive-connector export of about this many bytes")
+	size     = flag.Int64("bytes", 0, "also write OUT/big.txt, a Format-List receive-connector export of about this many bytes (on disk)")
 	encoding = flag.String("encoding", "utf16le", "encoding of the Format-List files: utf16le (BOM, as > writes) or utf8")
 	kinds    = flag.String("kinds", "list,clixml", "which exports to write: list, clixml (comma-separated; empty for none)")
+	selected = flag.Bool("select", false, "Format-List files keep only the properties the checks read, as `Get-X | Format-List P1, P2, ...` writes them")
 )
+
+// selectProps are the properties -select keeps, per fixture: what validate's checks read plus
+// the identity, as an admin's `| Format-List Identity, Fqdn, TlsCertificateName, ...` shows them.
+var selectProps = map[string][]string{
+	"get-receiveconnector":               {"AuthMechanism", "Bindings", "Fqdn", "TlsCertificateName", "Enabled", "RequireTLS", "Server", "Name", "Identity"},
+	"get-sendconnector":                  {"TlsAuthLevel", "SmartHosts", "Fqdn", "TlsCertificateName", "RequireTLS", "Enabled", "SourceTransportServers", "CloudServicesMailEnabled", "Name", "Identity"},
+	"get-webapplicationproxyapplication": {"BackendServerUrl", "ExternalCertificateThumbprint", "ExternalPreauthentication", "ExternalUrl", "ID", "Name"},
+}
 
 func main() {
 	flag.Parse()
@@ -103,7 +112,11 @@ func main() {
 		props := fixtureProps("get-receiveconnector")
 		if err := writeFile(filepath.Join(*out, "big.txt"), func(w *bufio.Writer) error {
 			cw := &countWriter{w: w}
-			return writeListUntil(cw, props, varyReceive, func() bool { return cw.n >= *size })
+			unit := int64(1) // bytes on disk per byte of (ASCII) text
+			if *encoding == "utf16le" {
+				unit = 2
+			}
+			return writeListUntil(cw, props, varyReceive, func() bool { return cw.n*unit >= *size })
 		}); err != nil {
 			fail(err)
 		}
@@ -148,8 +161,15 @@ func fixtureProps(name string) []prop {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		fail(fmt.Errorf("%s: %w", name, err))
 	}
+	keep := map[string]bool{}
+	for _, k := range selectProps[name] {
+		keep[k] = true
+	}
 	var ps []prop
 	for _, p := range doc.Objects[0].Properties {
+		if *selected && !keep[p.Name] {
+			continue
+		}
 		s, _ := p.Value.(string)
 		ps = append(ps, prop{p.Name, s})
 	}
