@@ -266,6 +266,15 @@ func utf16be(s string, bom bool) []byte {
 	return b
 }
 
+func decodeUTF16LE(b []byte) string {
+	b = bytes.TrimPrefix(b, []byte{0xff, 0xfe})
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	}
+	return string(utf16.Decode(u))
+}
+
 func exports() {
 	write("base/list.txt", []byte(baseList))
 	write("base/list-utf16.txt", utf16le(baseList, true))
@@ -335,6 +344,11 @@ func exports() {
 	e("csv-broken-quote.csv", []byte(strings.Replace(baseCSV, `"mail.contoso.com"`, `"mail.contoso.com`, 1)))
 	e("csv-header-only.csv", []byte("#TYPE Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector\r\n"))
 	e("csv-ragged.csv", []byte(strings.Replace(baseCSV, `,"EX01",`, `,`, 1)))
+	// A value generate cannot write as a PowerShell literal: the field story's receive connector
+	// export (testdata/exports/exchange-field-story, UTF-16 LE) as UTF-8, with a BEL (U+0007) in
+	// the identity of the connector whose TlsCertificateName must change.
+	story := decodeUTF16LE(read("testdata/exports/exchange-field-story/Get-ReceiveConnector.txt"))
+	e("control-char-identity.txt", []byte(strings.ReplaceAll(story, `EX01\Default Frontend EX01`, "EX01\\Default\aFrontend EX01")))
 	// netsh.
 	e("netsh-unknown-label.txt", []byte(strings.Replace(baseNetsh, "Certificate Store Name", "Certificate Frobnicator", 1)))
 }
