@@ -80,6 +80,10 @@ func (in *inputs) read(e *env, f inputFile, pw *passwordSource) error {
 	if err != nil {
 		return fileError(f.path, err)
 	}
+	if len(head) > cert.MaxFileSize && cert.Sniff(head[:cert.MaxFileSize]) {
+		// A certificate file over the limit is refused, not read as an export.
+		return fileError(f.path, fmt.Errorf("larger than %d KiB, the limit for certificate files", cert.MaxFileSize/1024))
+	}
 	if len(head) <= cert.MaxFileSize && cert.Sniff(head) {
 		opts, err := pw.loadOptions(e, f.path)
 		if err != nil {
