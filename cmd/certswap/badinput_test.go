@@ -110,6 +110,7 @@ func badCases(t *testing.T) []badCase {
 		badCase{name: "ber-100000-deep/validate", in: "ber-deep.cer", gen: writeBERDeep, args: []string{"validate", "--cert", "{F}", demo}, code: 2},
 		badCase{name: "ber-100000-deep/inspect", in: "ber-deep.cer", gen: writeBERDeep, args: []string{"inspect", "{F}"}, code: 2},
 		badCase{name: "cert-over-limit/validate", in: "big.pem", gen: writeBigPEM, args: []string{"validate", "--cert", "{F}", demo}, code: 2, want: "limit"},
+		badCase{name: "cert-over-limit/inspect", in: "big.pem", gen: writeBigPEM, args: []string{"inspect", "{F}"}, code: 2, want: "limit"},
 		badCase{name: "cert-over-limit/sign", in: "big.pem", gen: writeBigPEM, args: []string{"sign", "--cert", "{F}", filepath.Join(repoRoot(t), "testdata", "signing", "ascii.ps1")}, code: 2, want: "limit"},
 	)
 
