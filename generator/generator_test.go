@@ -985,3 +985,40 @@ func TestFederationManual(t *testing.T) {
 		t.Error("the ticket does not list the Federation step")
 	}
 }
+
+// productCmd matches a call of an Exchange, AD FS or WAP cmdlet: script-module functions (implicit
+// remoting, CDXML) that ignore the script's $ErrorActionPreference (PowerShell#4568, #6556).
+var productCmd = regexp.MustCompile(`\b(Get|Set|Enable|Import|Remove|New)-(ExchangeCertificate|ReceiveConnector|SendConnector|HybridConfiguration|TransportService|PopSettings|ImapSettings|AuthConfig|EdgeSubscription|Adfs\w+|WebApplicationProxy\w+)\b[^'\n]*`)
+
+// TestProductCmdletsErrorAction: every product cmdlet call in a runbook names its -ErrorAction:
+// Stop, or SilentlyContinue where the script tests for absence itself.
+func TestProductCmdletsErrorAction(t *testing.T) {
+	for story, mk := range stories {
+		_, files := render(t, mk())
+		for _, f := range files {
+			if !strings.HasSuffix(f.Name, ".ps1") {
+				continue
+			}
+			text := strings.ReplaceAll(string(f.Data), "\r\n", "\n")
+			help := strings.Index(text, "#>")
+			for i, line := range strings.Split(text[help:], "\n") {
+				t0 := strings.TrimSpace(line)
+				if strings.HasPrefix(t0, "#") || strings.HasPrefix(t0, "Write-") || strings.HasPrefix(t0, "throw") {
+					continue
+				}
+				for _, loc := range productCmd.FindAllStringIndex(line, -1) {
+					call := line[loc[0]:loc[1]]
+					if strings.Count(line[:loc[0]], "'")%2 == 1 {
+						continue // inside a literal: a ShouldProcess action text, not a call
+					}
+					if strings.Contains(line, "Get-Command -Name") || strings.HasPrefix(call, "Get-AdfsSyncProperties") && strings.Contains(line, "-ErrorAction Stop") {
+						continue
+					}
+					if !strings.Contains(line, "-ErrorAction Stop") && !strings.Contains(line, "-ErrorAction SilentlyContinue") {
+						t.Errorf("%s/%s: line %d after help: %q has no -ErrorAction", story, f.Name, i, strings.TrimSpace(line))
+					}
+				}
+			}
+		}
+	}
+}
