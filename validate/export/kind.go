@@ -157,7 +157,8 @@ var identityServerKinds = map[Kind]bool{
 }
 
 // classify sets o.Kind (from the CLIXML type names when they name a kind, else from the property
-// set), o.Identity (Identity, else Name, else the first property's value) and o.Server (the
+// set), o.Identity (Identity, else Name, else for certificates Thumbprint, else the first
+// property's value) and o.Server (the
 // Server property; the SERVER part of a SERVER\... Identity for certificates, receive connectors
 // and POP/IMAP settings; the Name of an EdgeSubscription or TransportService; as the upper-case
 // first DNS label). Objects of organisation-wide kinds get no server. The folder and
@@ -175,7 +176,13 @@ func classifyAs(o *Object, k Kind) {
 	o.Kind = k
 
 	o.Identity = ""
-	for _, n := range []string{"Identity", "Name"} {
+	names := []string{"Identity", "Name"}
+	if k == KindExchangeCertificate || k == KindAdfsCertificate {
+		// A certificate's list view starts with AccessRules or the multi-line Certificate:
+		// its thumbprint names it better than its first property.
+		names = append(names, "Thumbprint")
+	}
+	for _, n := range names {
 		if p, ok := o.Get(n); ok && !p.Value.Null {
 			if t := o.Text(n); t != "" {
 				o.Identity = t

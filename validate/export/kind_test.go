@@ -50,7 +50,7 @@ func TestClassify(t *testing.T) {
 		{"adfs ssl certificate", obj("HostName", "sts.contoso.com", "PortNumber", "443", "CertificateHash", "4195"),
 			nil, KindAdfsSslCertificate, "sts.contoso.com", ""},
 		{"adfs certificate", obj("Certificate", "[Subject]", "CertificateType", "Token-Signing", "IsPrimary", "True", "Thumbprint", "5A4A"),
-			nil, KindAdfsCertificate, "[Subject]", ""},
+			nil, KindAdfsCertificate, "5A4A", ""},
 		{"adfs properties", obj("HostName", "sts.contoso.com", "HttpsPort", "443", "Identifier", "http://sts.contoso.com/adfs/services/trust"),
 			nil, KindAdfsProperties, "sts.contoso.com", ""},
 		{"wap application", obj("Name", "OWA", "ExternalUrl", "https://mail.contoso.com/owa/", "BackendServerUrl", "https://mail.contoso.com/owa/", "ExternalCertificateThumbprint", "4195", "PSComputerName", "WAP01"),
