@@ -136,13 +136,17 @@ func Render(p *Plan) ([]OutputFile, error) {
 	return files, nil
 }
 
-// PlanJSON is plan.json: the plan with stable keys, indented, ending in a newline.
+// PlanJSON is plan.json: the plan with stable keys, indented, ending in a newline, with < > &
+// written as they are.
 func PlanJSON(p *Plan) ([]byte, error) {
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "<I>...<S>..." stays readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(p); err != nil {
 		return nil, fmt.Errorf("plan.json: %w", err)
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
 }
 
 // Collect renders collect.ps1, the read-only collection script, for the given products (exchange,
