@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -328,4 +330,84 @@ func BenchmarkFormatList(b *testing.B) {
 	text := bigList(b, 16<<20)
 	b.Run("UTF-8", func(b *testing.B) { benchmarkList(b, []byte(text)) })
 	b.Run("UTF-16LE", func(b *testing.B) { benchmarkList(b, cat([]byte{0xFF, 0xFE}, le(text))) })
+}
+
+// TestMixedWithNetsh: an admin's notes file with a Format-List section and the netsh output
+// of the same node; the netsh block keeps its own line numbers.
+func TestMixedWithNetsh(t *testing.T) {
+	in := "PS C:\\> Get-AdfsSslCertificate | fl\n\n" +
+		"HostName        : adfs.contoso.com\nPortNumber      : 443\nCertificateHash : FD1A24FF782150285A9B28EF9662B756C7120649\n\n" +
+		"C:\\>netsh http show sslcert\n\nSSL Certificate bindings:\n-------------------------\n\n" +
+		"    Hostname:port                : adfs.contoso.com:443\n" +
+		"    Certificate Hash             : fd1a24ff782150285a9b28ef9662b756c7120649\n" +
+		"    Application ID               : {5d89a20c-beab-4389-9447-324788eb944a}\n" +
+		"    Certificate Store Name       : MY\n\n"
+	f := readString(t, in)
+	if f.Format != FormatMixed || len(f.Objects) != 2 {
+		t.Fatalf("format %q, %d objects", f.Format, len(f.Objects))
+	}
+	if f.Objects[0].Kind != KindAdfsSslCertificate || f.Objects[1].Kind != KindNetshSslBinding {
+		t.Errorf("kinds %q %q", f.Objects[0].Kind, f.Objects[1].Kind)
+	}
+	if p, ok := f.Objects[1].Get("Certificate Hash"); !ok || p.Value.Text != "fd1a24ff782150285a9b28ef9662b756c7120649" || p.Line != 13 {
+		t.Errorf("Certificate Hash = %+v", p)
+	}
+}
+
+// TestStreamBoundedMemory streams 64 MiB of Format-List text made on the fly and checks that the
+// heap stays far below the input: objects are handed out, not kept (issue 8).
+func TestStreamBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 64 MiB")
+	}
+	data, err := os.ReadFile(filepath.Join(fixtureDir, "list", "get-receiveconnector.utf8.crlf.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(strings.Trim(string(data), "\r\n") + "\r\n\r\n")
+	const total = 64 << 20
+	r := &repeatReader{body: body, left: total}
+	var peak uint64
+	var ms runtime.MemStats
+	n := 0
+	_, err = Stream("big.txt", r, func(o *Object) error {
+		n++
+		if n%2000 == 0 {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak {
+				peak = ms.HeapAlloc
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 10000 || peak > 32<<20 {
+		t.Errorf("%d objects, heap peak %d MiB for %d MiB of input", n, peak>>20, total>>20)
+	}
+}
+
+// repeatReader yields body again and again, left bytes in all.
+type repeatReader struct {
+	body []byte
+	off  int
+	left int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && r.left > 0 {
+		c := copy(p[n:], r.body[r.off:])
+		if c > r.left {
+			c = r.left
+		}
+		n += c
+		r.left -= c
+		r.off = (r.off + c) % len(r.body)
+	}
+	return n, nil
 }
