@@ -310,7 +310,7 @@ var exchangePOPIMAPCertificateName = &Check{
 				for _, cs := range []string{"ExternalConnectionSettings", "InternalConnectionSettings"} {
 					for _, item := range list(o, cs) {
 						h, _, _ := strings.Cut(strings.TrimSpace(item), ":")
-						if h != "" && !isWildcard(h) && covers(in.New, h).Covered {
+						if h != "" && !cert.IsWildcard(h) && covers(in.New, h).Covered {
 							fqdn = h
 							break
 						}
