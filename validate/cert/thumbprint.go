@@ -62,6 +62,9 @@ var strippable = map[rune][2]string{
 // `contains "O" (letter) where hex is expected` or `empty`; they never repeat
 // more of the input than the offending character.
 func CleanThumbprint(s string) (CleanResult, error) {
+	if v, ok := plainThumbprint(s); ok {
+		return CleanResult{Value: v}, nil
+	}
 	var res CleanResult
 	counts := map[rune]int{}
 	var order []rune
@@ -110,6 +113,28 @@ func CleanThumbprint(s string) (CleanResult, error) {
 	}
 	res.Value = string(hexDigits)
 	return res, nil
+}
+
+// plainThumbprint is CleanThumbprint's fast path for the common case, a value that is already
+// exactly 40 hex digits with nothing to strip: it returns the digits in upper case.
+func plainThumbprint(s string) (string, bool) {
+	if len(s) != 40 {
+		return "", false
+	}
+	lower := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', 'A' <= c && c <= 'F':
+		case 'a' <= c && c <= 'f':
+			lower = true
+		default:
+			return "", false
+		}
+	}
+	if lower {
+		return strings.ToUpper(s), true
+	}
+	return s, true
 }
 
 // describeRune shows a character that is not hex for an error message: visible
