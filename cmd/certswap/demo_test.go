@@ -63,6 +63,8 @@ func TestDemo(t *testing.T) {
 		"fix: Set-WebApplicationProxyApplication -ID '2b8a3c1e-4d5f-6a7b-8c9d-0e1f2a3b4c5d' -ExternalCertificateThumbprint '" + want["new"] + "'",
 		"fix: Set-WebApplicationProxyApplication -ID '7f3e2d1c-0b9a-4876-a5b4-c3d2e1f0a9b8' -ExternalCertificateThumbprint '" + want["new"] + "'",
 		"fix: Set-WebApplicationProxyApplication -ID 'c0ffee00-1234-4abc-9def-00112233aabb' -ExternalCertificateThumbprint '" + want["new"] + "'",
+		// WAP: the proxy's own HTTP.sys binding on WAP01
+		"fix: Set-WebApplicationProxySslCertificate -Thumbprint '" + want["new"] + "'",
 		// AD FS: HTTP.sys still on the old certificate although Service-Communications moved
 		"fix: Set-AdfsSslCertificate -Thumbprint '" + want["new"] + "'",
 	} {

@@ -203,6 +203,11 @@ func main() {
 	write("WAP01/netsh-http-sslcert.txt", netsh([]binding{
 		{"Hostname:port", "adfs.contoso.com:443", *oldTP, "(null)", "Disabled"},
 	}))
+	// Get-WebApplicationProxyConfiguration | fl ADFSUrl,ConfigurationVersion,ConnectedServersName
+	write("Get-WebApplicationProxyConfiguration.txt", formatList([][]prop{
+		{{"ADFSUrl", "https://adfs.contoso.com/adfs/ls"}, {"ConfigurationVersion", "Windows Server 2016"},
+			{"ConnectedServersName", "{WAP01.corp.contoso.com}"}},
+	}))
 	app := func(name, id, url, tp, pre, rp string) []prop {
 		return []prop{{"Name", name}, {"ID", id}, {"ADFSRelyingPartyName", rp}, {"ExternalPreauthentication", pre},
 			{"ExternalUrl", url}, {"ExternalCertificateThumbprint", tp}, {"BackendServerUrl", url}}
