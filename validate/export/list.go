@@ -124,7 +124,9 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 			// A value that ends in a line break leaves a last line of only the indent (or an
 			// empty line where the blanks were trimmed) before the next property of the same
 			// object; the next object starts again with a label this object already has.
-			if l2, ok := s.peek(1); ok && labelAt(l2.text, col) && (t == pad || t == "" && lp.trimmed() && !hasLabel(props, strings.TrimRight(l2.text[:col-1], " "))) {
+			// PowerShell separates objects with empty lines; a line of exactly the indent is
+			// always a line of a value.
+			if l2, ok := s.peek(1); t == pad || ok && labelAt(l2.text, col) && t == "" && lp.trimmed() && !hasLabel(props, strings.TrimRight(l2.text[:col-1], " ")) {
 				l, _ := s.next()
 				addCont(cur, l, "")
 				continue

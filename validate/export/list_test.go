@@ -128,6 +128,17 @@ func TestFormatListCases(t *testing.T) {
 			propWarn: []string{"masked"},
 		},
 		{
+			name: "a multi-line value ending in a line break as the last property",
+			in: "\n\nThumbprint  : 5A4AE6D2F2164DDCAB1C156828F2594845533213\nCertificate : [Subject]\n                CN=x\n              \n\n" +
+				"Thumbprint  : 4195EE03C1E2F1B8A4D6C9E7F0A3B5D2C8E1F42D\nCertificate : [Subject]\n                CN=y\n              \n\n\n\n",
+			format: FormatList,
+			objects: [][]prop{
+				{{"Thumbprint", "5A4AE6D2F2164DDCAB1C156828F2594845533213", ""}, {"Certificate", "[Subject]\n  CN=x\n", ""}},
+				{{"Thumbprint", "4195EE03C1E2F1B8A4D6C9E7F0A3B5D2C8E1F42D", ""}, {"Certificate", "[Subject]\n  CN=y\n", ""}},
+			},
+			kinds: []Kind{KindUnknown, KindUnknown},
+		},
+		{
 			// hybrid-2: the page turned the URL into a link and joined a wrapped line back
 			// onto the value with its indent.
 			name: "link brackets and a joined continuation (hybrid-2)",
