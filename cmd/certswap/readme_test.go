@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"certswap/validate"
 )
 
 var updateREADME = flag.Bool("update", false, "rewrite the README's command reference from the real help")
@@ -27,6 +29,31 @@ func commandReference() string {
 	return b.String()
 }
 
+const (
+	checksBegin = "<!-- check table: generated from the check registry by `go test ./cmd/certswap -run TestREADME -update` -->"
+	checksEnd   = "<!-- end of check table -->"
+)
+
+// checkTable renders the check registry as the README's Markdown table.
+func checkTable() string {
+	var b strings.Builder
+	b.WriteString("| id | product | before | after | summary |\n|---|---|---|---|---|\n")
+	for _, c := range validate.Checks() {
+		b.WriteString("| `" + c.ID + "` | " + string(c.Product) + " | " + c.Before.String() + " | " + c.After.String() + " | " +
+			strings.ReplaceAll(c.Summary, "|", "\\|") + " |\n")
+	}
+	return b.String()
+}
+
+// replaceSection puts body between the begin and end markers of the README text.
+func replaceSection(t *testing.T, readme, begin, end, body string) string {
+	i, j := strings.Index(readme, begin), strings.Index(readme, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the markers %q ... %q", begin, end)
+	}
+	return readme[:i+len(begin)] + "\n\n" + body + readme[j:]
+}
+
 // TestREADMECommandReference keeps the README's command reference equal to the real --help.
 func TestREADMECommandReference(t *testing.T) {
 	path := filepath.Join(repoRoot(t), "README.md")
@@ -35,11 +62,8 @@ func TestREADMECommandReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := string(data)
-	i, j := strings.Index(readme, refBegin), strings.Index(readme, refEnd)
-	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the command reference markers %q ... %q", refBegin, refEnd)
-	}
-	want := readme[:i+len(refBegin)] + "\n\n" + commandReference() + readme[j:]
+	want := replaceSection(t, readme, refBegin, refEnd, commandReference())
+	want = replaceSection(t, want, checksBegin, checksEnd, checkTable()+"\n")
 	if want == readme {
 		return
 	}
@@ -49,5 +73,5 @@ func TestREADMECommandReference(t *testing.T) {
 		}
 		return
 	}
-	t.Errorf("README.md's command reference differs from 'certswap help COMMAND'; run go test ./cmd/certswap -run TestREADME -update")
+	t.Errorf("README.md's command reference or check table differs from 'certswap help COMMAND' and the check registry; run go test ./cmd/certswap -run TestREADME -update")
 }
