@@ -323,8 +323,13 @@ func objectName(k export.Kind, identity, name string) string {
 
 // quoteForMessage quotes s for an error message: control characters escaped, everything else kept.
 func quoteForMessage(s string) string {
+	return `"` + escapeForMessage(s) + `"`
+}
+
+// escapeForMessage escapes backslashes, double quotes and control characters, so that s stays on
+// one line and can be read back.
+func escapeForMessage(s string) string {
 	var b strings.Builder
-	b.WriteByte('"')
 	for _, r := range s {
 		switch {
 		case r == '"' || r == '\\':
@@ -336,7 +341,6 @@ func quoteForMessage(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	b.WriteByte('"')
 	return b.String()
 }
 

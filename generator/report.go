@@ -7,6 +7,7 @@ import (
 
 	"certswap/validate"
 	"certswap/validate/export"
+	"certswap/validate/psquote"
 )
 
 // PlanFromReport builds the plan from a validation run: its input (certificates and exports) and
@@ -49,6 +50,9 @@ func PlanFromReport(in *validate.Input, rep *validate.Report, targets []string) 
 		}
 		c := f.Change
 		if c == nil {
+			if err := unquotable(f); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		ch := Change{Product: string(c.Product), Server: c.Server, Kind: c.Kind, Identity: c.Identity, ID: c.ID, Name: c.Name,
@@ -174,4 +178,24 @@ func contains(xs []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// unquotable returns a *ChangeError when validate could not write a finding's fix because a value
+// cannot be a PowerShell literal (a control character): validate then leaves the change out and
+// says so in the message; generate refuses the whole run instead of writing runbooks without it.
+func unquotable(f validate.Finding) error {
+	if f.Fix != "" {
+		return nil
+	}
+	const marker = "(no fix line: "
+	why := ""
+	if i := strings.LastIndex(f.Message, marker); i >= 0 {
+		why = strings.TrimSuffix(f.Message[i+len(marker):], ")")
+	} else if err := psquote.Check(f.Object); err != nil {
+		why = "its name " + err.Error()
+	} else {
+		return nil
+	}
+	return &ChangeError{File: f.File, Line: f.Line, Object: "object " + quoteForMessage(f.Object),
+		Err: fmt.Errorf("cannot be written into a runbook (%s): nothing generated", escapeForMessage(why))}
 }

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -116,5 +117,31 @@ func TestPlanFromReportWAPNode(t *testing.T) {
 	}
 	if p.WAP.ProxySSL[0].Old != oldThumb {
 		t.Errorf("netsh's lower-case hash not cleaned: %q", p.WAP.ProxySSL[0].Old)
+	}
+}
+
+// TestPlanFromReportUnquotable: validate leaves out the change of an object whose value cannot be
+// quoted and says so in the message; generate refuses the whole run, naming file and object.
+func TestPlanFromReportUnquotable(t *testing.T) {
+	in := &validate.Input{New: newCert(), NewFile: "new.pfx"}
+	for _, f := range []validate.Finding{
+		{ID: "exchange-receive-connector-tls-name", File: "x/rc.txt", Line: 7, Object: "EX01\\Default\aFrontend EX01",
+			Message: "stale (no fix line: the value of -Identity holds a control character (U+0007 at byte 12))"},
+		{ID: "exchange-receive-connector-tls-name", File: "x/rc.txt", Line: 9, Object: "EX01\\Bad\nName", Message: "stale"},
+	} {
+		_, err := PlanFromReport(in, &validate.Report{Findings: []validate.Finding{f}}, nil)
+		var ce *ChangeError
+		if !errors.As(err, &ce) {
+			t.Fatalf("%q: err = %v, want a *ChangeError", f.Object, err)
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "x/rc.txt: line ") || !strings.Contains(msg, "control character") || strings.ContainsAny(msg, "\a\n") {
+			t.Errorf("message %q", msg)
+		}
+	}
+	// A finding without a fix for another reason (none needed) is not a refusal.
+	ok := validate.Finding{ID: "certificate-issuer-subject-changed", File: "new.pfx", Object: "x", Message: "notice"}
+	if _, err := PlanFromReport(in, &validate.Report{Findings: []validate.Finding{ok}}, nil); err != nil {
+		t.Errorf("a finding without fix: %v", err)
 	}
 }
