@@ -114,6 +114,8 @@ func readTable(name string, s *lineSource, header line, file *File, emit func(*O
 			switch {
 			case cut:
 				p.Lossy = LossyTruncatedCell
+			case isTruncatedCollection(t):
+				p.Lossy = LossyTruncatedCollection
 			case isMasked(p.Name, t):
 				p.Lossy = LossyMasked
 			default:
@@ -274,6 +276,8 @@ func readBareTable(name string, s *lineSource, header line, file *File, emit fun
 			p := Property{Name: c.name, Value: Value{Text: cells[i]}, Line: r.n}
 			if isMasked(c.name, cells[i]) {
 				p.Lossy = LossyMasked
+			} else if isTruncatedCollection(cells[i]) {
+				p.Lossy = LossyTruncatedCollection
 			} else if (strings.HasSuffix(cells[i], "...") || strings.HasSuffix(cells[i], "…")) &&
 				(full != nil && full[i] || full == nil && strings.Trim(cells[i], ".") != "") {
 				p.Lossy = LossyTruncatedCell

@@ -54,11 +54,13 @@ func TestFormatTableCases(t *testing.T) {
 			in: "Identity                           Bindings                  Enabled\n" +
 				"--------                           --------                  -------\n" +
 				"EX01\\Default Frontend EX01         {[::]:25, 0.0.0.0:25}     True\n" +
-				"EX01\\Client Frontend EX01          {}\n",
+				"EX01\\Client Frontend EX01          {}\n" +
+				"EX02\\Default EX02                  {a:2, b:2, c:2, d:2...}   True\n",
 			cols: []string{"Identity", "Bindings", "Enabled"},
 			rows: [][]cell{
 				{{`EX01\Default Frontend EX01`, ""}, {"{[::]:25, 0.0.0.0:25}", ""}, {"True", ""}},
 				{{`EX01\Client Frontend EX01`, ""}, {"{}", ""}, {"", ""}},
+				{{`EX02\Default EX02`, ""}, {"{a:2, b:2, c:2, d:2...}", LossyTruncatedCollection}, {"True", ""}},
 			},
 			kind: KindReceiveConnector,
 		},
