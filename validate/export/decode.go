@@ -102,8 +102,10 @@ const (
 	mode1252
 )
 
+// Encoding names the encoding found so far: UTF-8 (or UTF-8-BOM) until a byte proves Windows-1252.
 func (e *eightBitReader) Encoding() string { return e.enc }
 
+// Read hands out the checked text as UTF-8.
 func (e *eightBitReader) Read(p []byte) (int, error) {
 	for {
 		if len(e.pending) > 0 {
@@ -235,8 +237,10 @@ type utf16Reader struct {
 	enc string
 }
 
+// Encoding names the UTF-16 variant found.
 func (u *utf16Reader) Encoding() string { return u.enc }
 
+// Read passes whole, checked UTF-16 code units through.
 func (c *utf16Checker) Read(p []byte) (int, error) {
 	if c.eof {
 		return 0, io.EOF
