@@ -159,7 +159,7 @@ func badCases(t *testing.T) []badCase {
 		base := filepath.Base(x.file)
 		cs = append(cs,
 			badCase{name: "inspect/" + base, in: x.file, args: []string{"inspect", "{F}"}, code: 2, want: x.want, bug: x.bug},
-			badCase{name: "validate/" + base, in: x.file, args: []string{"validate", "--cert", goodCert, "{F}"}, code: 2, want: x.want, bug: x.bug},
+			badCase{name: "validate/" + base, in: x.file, args: []string{"validate", "--cert", goodCert, "-o", "report.txt", "{F}"}, code: 2, want: x.want, bug: x.bug},
 			badCase{name: "generate/" + base, in: x.file, args: []string{"generate", "--cert", goodCert, "--out", "out", "{F}"}, code: 2, want: x.want, bug: x.bug},
 		)
 	}
