@@ -223,6 +223,7 @@ type utf16Checker struct {
 	hasCarry bool
 	high     bool // the last unit was a high surrogate
 	asciiRun int  // units in a row whose two bytes are both printable ASCII
+	blankRun int  // of those, units holding a 0x20 byte
 	eof      bool
 }
 
@@ -294,11 +295,16 @@ func (c *utf16Checker) Read(p []byte) (int, error) {
 		lo, hi := byte(u), byte(u>>8)
 		if printable8(lo) && printable8(hi) {
 			c.asciiRun++
-			if c.asciiRun >= 16 {
+			if lo == ' ' || hi == ' ' {
+				c.blankRun++
+			}
+			// Sixteen code units in a row that are each two printable ASCII bytes, blanks
+			// among them, are 8-bit text: CJK and kana code units do not hold 0x20 bytes.
+			if c.asciiRun >= 16 && c.blankRun >= 2 {
 				return 0, errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")
 			}
 		} else {
-			c.asciiRun = 0
+			c.asciiRun, c.blankRun = 0, 0
 		}
 	}
 	if c.eof && c.high {

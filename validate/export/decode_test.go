@@ -45,6 +45,8 @@ func TestEncodings(t *testing.T) {
 		{"utf8-lf", []byte(strings.ReplaceAll(sample, "\r\n", "\n")), EncUTF8},
 		{"utf8-no-final-newline", []byte(strings.TrimRight(sample, "\r\n")), EncUTF8},
 		{"windows-1252", cp1252, EncWindows1252},
+		// Hiragana code units are two printable ASCII bytes each (U+3041..U+307E).
+		{"utf16le-hiragana", cat([]byte{0xFF, 0xFE}, le(strings.ReplaceAll(sample, "Zürich", "ぁあぃいぅうぇえぉおかがきぎくぐけげこご"))), EncUTF16LEBOM},
 		{"utf16le-no-final-newline", cat([]byte{0xFF, 0xFE}, le(strings.TrimRight(sample, "\r\n"))), EncUTF16LEBOM},
 	}
 	for _, c := range cases {
@@ -60,10 +62,14 @@ func TestEncodings(t *testing.T) {
 				t.Fatalf("%d objects", len(f.Objects))
 			}
 			o := f.Objects[0]
-			if got := o.Text("Name"); got != "Zürich Frontend" {
+			city := "Zürich"
+			if c.name == "utf16le-hiragana" {
+				city = "ぁあぃいぅうぇえぉおかがきぎくぐけげこご"
+			}
+			if got := o.Text("Name"); got != city+" Frontend" {
 				t.Errorf("Name = %q", got)
 			}
-			if got := o.Text("Identity"); got != `EX01\Zürich Frontend` {
+			if got := o.Text("Identity"); got != `EX01\`+city+" Frontend" {
 				t.Errorf("Identity = %q", got)
 			}
 			if p, _ := o.Get("Enabled"); p == nil || p.Line != 5 && !strings.Contains(c.name, "no-final") || p.Value.Text != "True" {
