@@ -87,22 +87,32 @@ func isADFSApp(o *export.Object) bool {
 // adfsBindings lists the AD FS SSL bindings: every Get-AdfsSslCertificate entry, and the netsh
 // bindings owned by the AD FS application ID on servers that are not WAP nodes.
 func adfsBindings(in *Input) []binding {
-	var out []binding
-	for _, o := range in.objects(export.KindAdfsSslCertificate) {
-		host, port := strings.TrimSpace(text(o, "HostName")), strings.TrimSpace(text(o, "PortNumber"))
-		b := binding{obj: o, key: host + ":" + port, prop: "CertificateHash", raw: text(o, "CertificateHash"), server: o.Server}
-		b.lossy = lossy(o, "CertificateHash") // a cut HostName is read (and reported) by adfs-name-not-covered
-		b.thumbprint = cleanOrEmpty(b.raw)
-		out = append(out, b)
-	}
+	// netsh and Get-AdfsSslCertificate show the same HTTP.sys bindings of one node: where both were
+	// exported, the netsh one (every field, per node) stands for both, so a binding is reported once.
+	var out, fromNetsh []binding
+	seen := map[string]bool{}
 	isWAP := in.wapNodes()
 	for _, o := range in.objects(export.KindNetshSslBinding) {
 		if !isADFSApp(o) || isWAP(o.Server) {
 			continue
 		}
-		out = append(out, netshBinding(o))
+		b := netshBinding(o)
+		fromNetsh = append(fromNetsh, b)
+		if b.server != "" {
+			seen[strings.ToUpper(b.server)+" "+strings.ToLower(b.key)] = true
+		}
 	}
-	return out
+	for _, o := range in.objects(export.KindAdfsSslCertificate) {
+		host, port := strings.TrimSpace(text(o, "HostName")), strings.TrimSpace(text(o, "PortNumber"))
+		b := binding{obj: o, key: host + ":" + port, prop: "CertificateHash", raw: text(o, "CertificateHash"), server: o.Server}
+		if seen[strings.ToUpper(b.server)+" "+strings.ToLower(b.key)] {
+			continue
+		}
+		b.lossy = lossy(o, "CertificateHash") // a cut HostName is read (and reported) by adfs-name-not-covered
+		b.thumbprint = cleanOrEmpty(b.raw)
+		out = append(out, b)
+	}
+	return append(out, fromNetsh...)
 }
 
 // isFallbackKey reports whether a binding key is the non-SNI IP fallback (0.0.0.0:443, [::]:443).
