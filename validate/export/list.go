@@ -331,6 +331,10 @@ func (lp *listParser) join(prev string, prevCells int, next string, nextCells in
 	full := lp.isFull(prev, prevCells, next)
 	if !lp.trimmed() {
 		switch {
+		case strings.HasSuffix(prev, " ") && !lp.hardSplit && cells(prev)+cells(firstWord(next)) <= fcc:
+			// Word wrap would have put the next word on this line: the value has a line
+			// break after a blank here.
+			return "\n", false
 		case strings.HasSuffix(prev, " "):
 			return "", false
 		case full:

@@ -139,6 +139,21 @@ func TestFormatListCases(t *testing.T) {
 			kinds: []Kind{KindUnknown, KindUnknown},
 		},
 		{
+			// A 5.1 file (its empty values keep their blank): the first line of the rule ends in
+			// a blank, and the next line's first word would have fitted after it.
+			name: "multi-line value whose line ends in a blank",
+			in: "HostName                   : sts.contoso.com\nBanner                     : \n" +
+				"ArtifactDbConnection       : Data Source=np:\\\\.\\pipe\\microsoft##wid\\tsql\\query;Initial Catalog=AdfsArtifactStore;Integrated \n" +
+				"                             Security=True\n" +
+				"AddProxyAuthorizationRules : @RuleName = \"x\" \n" +
+				"                             => issue(Type = \"x\");\n",
+			format: FormatList,
+			objects: [][]prop{{{"HostName", "sts.contoso.com", ""}, {"Banner", "", ""},
+				{"ArtifactDbConnection", `Data Source=np:\\.\pipe\microsoft##wid\tsql\query;Initial Catalog=AdfsArtifactStore;Integrated Security=True`, ""},
+				{"AddProxyAuthorizationRules", "@RuleName = \"x\" \n=> issue(Type = \"x\");", ""}}},
+			kinds: []Kind{KindUnknown},
+		},
+		{
 			// hybrid-2: the page turned the URL into a link and joined a wrapped line back
 			// onto the value with its indent.
 			name: "link brackets and a joined continuation (hybrid-2)",
