@@ -183,6 +183,9 @@ type ExchangeServer struct {
 	Manual           []string       `json:"manual"`
 	Actions          []Action       `json:"actions"`
 	RollbackActions  []Action       `json:"rollbackActions"`
+	// wildcardPOP, wildcardIMAP: the old certificate served POP/IMAP, which a wildcard is never
+	// enabled for; X509CertificateName carries them, and the services still need their restart.
+	wildcardPOP, wildcardIMAP bool
 }
 
 // ADFSFarm is the change on an AD FS farm: one runbook run on every node.
@@ -553,6 +556,12 @@ func (b *builder) exchangeChange(c Change) error {
 				s.Manual = appendOnce(s.Manual, "Federation is not moved with Enable-ExchangeCertificate: use Set-FederationTrust -Thumbprint, then Set-FederationTrust -PublishFederationCertificate")
 			case (k == "IMAP" || k == "POP") && b.p.Certificate.Wildcard:
 				// A wildcard certificate is never enabled for POP or IMAP; X509CertificateName carries it.
+				// The services are still in use and pick the new certificate up only on a restart.
+				if k == "POP" {
+					s.wildcardPOP = true
+				} else {
+					s.wildcardIMAP = true
+				}
 			default:
 				keep = append(keep, k)
 			}
@@ -803,8 +812,8 @@ func (b *builder) finish() error {
 			return false
 		}
 		s.RestartTransport = len(s.ReceiveConnectors)+len(s.SendConnectors)+len(s.Hybrid) > 0 || has("SMTP")
-		s.RestartPOP = has("POP") || len(s.POP) > 0
-		s.RestartIMAP = has("IMAP") || len(s.IMAP) > 0
+		s.RestartPOP = has("POP") || len(s.POP) > 0 || s.wildcardPOP
+		s.RestartIMAP = has("IMAP") || len(s.IMAP) > 0 || s.wildcardIMAP
 		s.ResetIIS = has("IIS")
 		if s.ForceSMTP && !has("SMTP") {
 			svc = append(svc, "SMTP")

@@ -175,7 +175,16 @@ var exchangeServicesParity = &Check{
 						missing[s] = true
 					}
 				}
+				// A wildcard is never enabled for IMAP/POP, but the change keeps them: the generator
+				// leaves them out of Enable-ExchangeCertificate and restarts POP3/IMAP4, which pick the
+				// new certificate up by X509CertificateName.
+				var byName []string
 				if wild {
+					for _, s := range []string{"IMAP", "POP"} {
+						if missing[s] {
+							byName = append(byName, s)
+						}
+					}
 					delete(missing, "IMAP")
 					delete(missing, "POP")
 				}
@@ -208,7 +217,7 @@ var exchangeServicesParity = &Check{
 				fix, err := psLine("Enable-ExchangeCertificate", args...)
 				f = withFix(f, fix, err)
 				if err == nil {
-					all := addService(newSvc)
+					all := addService(newSvc, byName...)
 					for s := range missing {
 						all[s] = true
 					}
