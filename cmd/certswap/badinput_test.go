@@ -180,8 +180,8 @@ func badCases(t *testing.T) []badCase {
 	}{
 		{"line-1000000.txt", writeLongLine, "262144", ""},
 		{"properties-10001.txt", writeManyProperties, "10000", ""},
-		{"clixml-deep-10000.xml", writeDeepCLIXML, "", ""},
-		{"json-deep-10000.json", writeDeepJSON, "", ""},
+		{"clixml-deep-10000.xml", writeDeepCLIXML, "deeper than 100", ""},
+		{"json-deep-10000.json", writeDeepJSON, "deeper than 100", ""},
 		{"csv-line-1000000.csv", writeLongCSVLine, "262144", ""},
 		{"clixml-200mb.xml", writeSparseCLIXML, "128 MiB", ""},
 		{"json-200mb.json", writeSparseJSON, "128 MiB", ""},
