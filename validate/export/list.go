@@ -11,6 +11,7 @@ const (
 	LossyAmbiguousWrap       = "ambiguous wrap: the file lost the blanks at the ends of its lines, so a blank where the value was wrapped may be missing; export with Export-Clixml"
 	LossyTruncatedCell       = "truncated cell: Format-Table cut the value to fit its column; export with Format-List or Export-Clixml"
 	LossyMasked              = "masked value: part of it was replaced by asterisks; export the value again from the server"
+	LossyTagsStripped        = "the <I> and <S> tags are missing (a web page removed them as HTML?): where the issuer ends and the subject starts is lost; export the file itself, or with Export-Clixml"
 	LossyJoinedLine          = "a run of blanks as long as the continuation indent: a wrapped line may have been joined back onto the value (a web copy?); export with Export-Clixml"
 )
 
@@ -267,6 +268,8 @@ func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
 		prop.Lossy = LossyMasked
 	case indent >= 4 && strings.Contains(v, strings.Repeat(" ", indent)):
 		prop.Lossy = LossyJoinedLine
+	case strings.EqualFold(p.name, "TlsCertificateName") && v != "" && !strings.Contains(v, "<I>") && !strings.Contains(v, "<S>"):
+		prop.Lossy = LossyTagsStripped
 	}
 	if prop.Lossy != "" {
 		warns = append(warns, prop.Lossy)

@@ -154,6 +154,15 @@ func TestFormatListCases(t *testing.T) {
 			kinds: []Kind{KindUnknown},
 		},
 		{
+			// CSS-Exchange #919, Q&A 150649: the page ate <I> and <S> as HTML tags.
+			name:     "TlsCertificateName without its tags",
+			in:       "Identity           : EX01\\Default Frontend EX01\nTlsCertificateName : CN=R3, O=Let's Encrypt, C=USCN=mail.contoso.com\nBindings           : {[::]:25}\n",
+			format:   FormatList,
+			objects:  [][]prop{{{"Identity", `EX01\Default Frontend EX01`, ""}, {"TlsCertificateName", "CN=R3, O=Let's Encrypt, C=USCN=mail.contoso.com", LossyTagsStripped}, {"Bindings", "{[::]:25}", ""}}},
+			kinds:    []Kind{KindReceiveConnector},
+			propWarn: []string{"<I> and <S> tags are missing"},
+		},
+		{
 			// hybrid-2: the page turned the URL into a link and joined a wrapped line back
 			// onto the value with its indent.
 			name: "link brackets and a joined continuation (hybrid-2)",
