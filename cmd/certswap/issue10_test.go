@@ -338,7 +338,8 @@ func TestIssue10Generate(t *testing.T) {
 				t.Errorf("without -RemoveOldCertificate the runbook must stop with a warning before removing: %s", branch)
 			}
 			change := readText(t, filepath.Join(dir, "CHANGE.md"))
-			for _, s := range []string{"24 hours", "Start-EdgeSynchronization", "same Active Directory site"} {
+			for _, s := range []string{"24 hours", "Start-EdgeSynchronization", "same Active Directory site",
+				"restores every old value: `edge-EDGE01-rollback.ps1`."} {
 				if !strings.Contains(change, s) {
 					t.Errorf("CHANGE.md does not say %q", s)
 				}
@@ -443,6 +444,13 @@ func issue10Exchange(t *testing.T, script, server, thumb, services string, pop, 
 		t.Errorf("Enable-ExchangeCertificate calls: %q", calls)
 	} else if m := enableRE.FindStringSubmatch(calls[0]); m == nil || m[1] != services {
 		t.Errorf("Enable-ExchangeCertificate call %q, want -Services '%s'", calls[0], services)
+	}
+	// Services are read back after the change.
+	if services != "" {
+		list := "'" + strings.ReplaceAll(services, ", ", "', '") + "'"
+		if !strings.Contains(script, "foreach ($svc in @("+list+")) {") {
+			t.Errorf("the runbook does not read back the services %s", list)
+		}
 	}
 	restarts := strings.Join(psCalls(script, "Restart-Service"), "\n")
 	if got := strings.Contains(restarts, "Restart-Service -Name 'MSExchangePOP3', 'MSExchangePOP3BE' -ErrorAction Stop"); got != pop {
