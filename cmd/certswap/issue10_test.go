@@ -83,7 +83,18 @@ type issue10Want struct {
 	msgHas                  []string
 }
 
-// issue10Validate runs validate --format json and returns the findings of the exchange-* checks.
+// issue10Checks are issue 10's checks with their severity before and after the change: the parity
+// and POP/IMAP name checks are warnings before and errors after, the Edge subscription a warning,
+// the CNG key an error (issue 10); the wildcard note is a notice.
+var issue10Checks = map[string][2]string{
+	"exchange-services-parity":           {"warning", "error"},
+	"exchange-pop-imap-certificate-name": {"warning", "error"},
+	"exchange-edge-subscription":         {"warning", "warning"},
+	"exchange-edge-cng-key":              {"error", "error"},
+	"exchange-wildcard-pop-imap":         {"notice", "notice"},
+}
+
+// issue10Validate runs validate --format json and returns the findings of issue 10's checks.
 func issue10Validate(t *testing.T, newPFX, stage, dir string) []issue10Finding {
 	t.Helper()
 	root := repoRoot(t)
@@ -102,7 +113,7 @@ func issue10Validate(t *testing.T, newPFX, stage, dir string) []issue10Finding {
 	}
 	var out []issue10Finding
 	for _, f := range rep.Findings {
-		if strings.HasPrefix(f.ID, "exchange-") {
+		if _, ok := issue10Checks[f.ID]; ok {
 			out = append(out, f)
 		}
 	}
@@ -120,6 +131,14 @@ func TestIssue10Validate(t *testing.T) {
 	parity := func(server, tp, services, file, lineHas string, nth int, msg ...string) issue10Want {
 		return issue10Want{id: "exchange-services-parity", server: server, object: oldTP, fix: enable(server, tp, services),
 			file: file, lineHas: lineHas, nth: nth, msgHas: append([]string{server}, msg...)}
+	}
+	rsaTP := issue10Thumb(t, "tls-rsa")
+	// A subscribed Edge whose certificates were not exported: the fix is the export command in
+	// collect's form (DESIGN.md, Collect).
+	edgeUnknown := func(file, lineHas string) issue10Want {
+		return issue10Want{id: "exchange-edge-subscription", server: "EDGE01", object: "EDGE01",
+			fix:  "Get-ExchangeCertificate | Select-Object -Property 'Thumbprint', 'Services', 'Status', 'HasPrivateKey', 'IsSelfSigned', 'Subject', 'Issuer', 'NotBefore', 'NotAfter', 'CertificateDomains', 'RawData' | Export-Clixml -Path 'Get-ExchangeCertificate.xml'",
+			file: file, lineHas: lineHas, nth: 1, msgHas: []string{"unknown:", "EDGE01"}}
 	}
 	// The old certificate is the first object of each Get-ExchangeCertificate export; its Services
 	// line is where the finding points.
@@ -177,22 +196,38 @@ func TestIssue10Validate(t *testing.T) {
 		{"d-edge-nosub", "clixml", "new-mail.pfx", []issue10Want{
 			parity("EDGE01", newTP, "SMTP", "EDGE01/Get-ExchangeCertificate.xml", xmlSvc, 1),
 		}},
+		// f. A CNG (KSP) key would become EX01's internal transport certificate while EDGE01 is
+		// subscribed: EdgeSync supports only CAPI keys (event 1035). EDGE01's own certificates were
+		// not exported, which the Edge check says (unknown) with the export command as its fix.
+		{"f-edge-key", "list", "tls-rsa-lmk.pfx", []issue10Want{
+			parity("EX01", rsaTP, "IIS, SMTP", "EX01/Get-ExchangeCertificate.txt", listSvc, 1),
+			{id: "exchange-edge-cng-key", server: "EX01", object: "EX01", file: "EX01/Get-TransportService.txt",
+				lineHas: "InternalTransportCertificateThumbprint : " + oldTP, nth: 1, msgHas: []string{"Microsoft Software Key Storage Provider", "CAPI", "1035"}},
+			edgeUnknown("Get-EdgeSubscription.txt", "Name        : EDGE01"),
+		}},
+		{"f-edge-key", "clixml", "tls-rsa-lmk.pfx", []issue10Want{
+			parity("EX01", rsaTP, "IIS, SMTP", "EX01/Get-ExchangeCertificate.xml", xmlSvc, 1),
+			{id: "exchange-edge-cng-key", server: "EX01", object: "EX01", file: "EX01/Get-TransportService.xml",
+				lineHas: `<S N="InternalTransportCertificateThumbprint">` + oldTP, nth: 1, msgHas: []string{"Microsoft Software Key Storage Provider", "CAPI", "1035"}},
+			edgeUnknown("Get-EdgeSubscription.xml", `<S N="Name">EDGE01</S>`),
+		}},
+		// The same exports with the key in a CAPI provider: no CNG finding.
+		{"f-edge-key", "list", "tls-rsa-csp.pfx", []issue10Want{
+			parity("EX01", rsaTP, "IIS, SMTP", "EX01/Get-ExchangeCertificate.txt", listSvc, 1),
+			edgeUnknown("Get-EdgeSubscription.txt", "Name        : EDGE01"),
+		}},
+		{"f-edge-key", "clixml", "tls-rsa-csp.pfx", []issue10Want{
+			parity("EX01", rsaTP, "IIS, SMTP", "EX01/Get-ExchangeCertificate.xml", xmlSvc, 1),
+			edgeUnknown("Get-EdgeSubscription.xml", `<S N="Name">EDGE01</S>`),
+		}},
 		// e. The table view's letter code, read by position (IP.WS.. = IMAP, POP, IIS, SMTP).
 		{"e-table", "table", "new-mail.pfx", []issue10Want{
 			parity("EX01", newTP, "IMAP, POP, IIS, SMTP", "EX01/Get-ExchangeCertificate.txt", "IP.WS..", 1, "IMAP", "POP", "IIS", "SMTP"),
 		}},
 	}
-	// The pop/imap name and parity checks are warnings before the change and errors after it;
-	// the Edge subscription and wildcard checks keep their severity (issue 10).
-	severity := map[string][2]string{
-		"exchange-services-parity":           {"warning", "error"},
-		"exchange-pop-imap-certificate-name": {"warning", "error"},
-		"exchange-edge-subscription":         {"warning", "warning"},
-		"exchange-wildcard-pop-imap":         {"notice", "notice"},
-	}
 	for _, tc := range cases {
 		for si, stage := range []string{"before", "after"} {
-			t.Run(tc.scenario+"/"+tc.form+"/"+stage, func(t *testing.T) {
+			t.Run(tc.scenario+"/"+tc.form+"/"+strings.TrimSuffix(tc.pfx, ".pfx")+"/"+stage, func(t *testing.T) {
 				dir := filepath.Join(root, "testdata", "issue10", tc.scenario, tc.form)
 				got := issue10Validate(t, tc.pfx, stage, dir)
 				key := func(id, server, object string) string { return id + " " + server + " " + object }
@@ -215,7 +250,7 @@ func TestIssue10Validate(t *testing.T) {
 							f = g
 						}
 					}
-					if sev := severity[w.id][si]; f.Severity != sev {
+					if sev := issue10Checks[w.id][si]; f.Severity != sev {
 						t.Errorf("%s on %s: severity %s, want %s", w.id, w.server, f.Severity, sev)
 					}
 					if f.Fix != w.fix {

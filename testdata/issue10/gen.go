@@ -75,6 +75,14 @@ var (
 		serial:  "2001", notBefore: "1/1/2025 12:00:00 AM", notAfter: "1/1/2037 12:00:00 AM",
 		dtBefore: "2025-01-01T00:00:00+00:00", dtAfter: "2037-01-01T00:00:00+00:00",
 		domains: []string{"*.contoso.com", "contoso.com"}}
+	// tlsRSA is the certificate of tls-rsa-lmk.pfx (key in the CNG "Microsoft Software Key Storage
+	// Provider") and tls-rsa-csp.pfx (CAPI "Microsoft Enhanced RSA and AES Cryptographic Provider").
+	tlsRSA = certInfo{file: "tls-rsa.cer", thumbprint: "90168B9E493EB0F22DCBB043501C2349D98BA62E",
+		subject: `CN=mail.contoso.com, O="Contoso, Ltd", L=Redmond, S=Washington, C=US`,
+		issuer:  "CN=Certswap Test Issuing CA 1, O=Certswap Test, C=US",
+		serial:  "009A1B2C3D4E5F60718293A4B5C6D7E8F9", notBefore: "1/1/2025 12:00:00 AM", notAfter: "1/1/2037 12:00:00 AM",
+		dtBefore: "2025-01-01T00:00:00+00:00", dtAfter: "2037-01-01T00:00:00+00:00",
+		domains: []string{"mail.contoso.com", "autodiscover.contoso.com", "owa.contoso.com", "legacy.contoso.com"}}
 	selfEX01 = certInfo{file: "selfsigned.cer", thumbprint: "300D97816E712D9B98C206D30C9F8B706800DA7E",
 		subject: "CN=EX01", issuer: "CN=EX01",
 		serial: "3C5F00D1", notBefore: "1/1/2025 12:00:00 AM", notAfter: "1/1/2037 12:00:00 AM",
@@ -145,6 +153,14 @@ func scenarios() []scenario {
 		{name: "c-pop-name", servers: []server{ex01(installed{newMail, all4}, "pop.fabrikam.com", "mail.contoso.com")}},
 		{name: "d-edge", servers: []server{ex01(installed{newMail, all4}, "mail.contoso.com", "mail.contoso.com"), edge01(nil)}, edgeSub: []string{"EDGE01"}},
 		{name: "d-edge-nosub", servers: []server{ex01(installed{newMail, all4}, "mail.contoso.com", "mail.contoso.com"), edge01(nil)}},
+		// f. The old CA certificate is EX01's internal transport certificate (it was enabled for SMTP
+		// with -Force) and an Edge is subscribed; the new certificate's key is CNG (tls-rsa-lmk.pfx)
+		// or CAPI (tls-rsa-csp.pfx): the same exports serve both runs.
+		{name: "f-edge-key", servers: []server{{name: "EX01", certs: []installed{
+			{oldMail, []string{"IIS", "SMTP"}},
+			{tlsRSA, nil},
+			{selfEX01, []string{"IMAP", "POP", "SMTP"}},
+		}, pop: popOn("EX01", "mail.contoso.com"), imap: imapOn("EX01", "mail.contoso.com"), internal: oldMail.thumbprint}}, edgeSub: []string{"EDGE01"}},
 		{name: "e-table", servers: []server{ex01(installed{newMail, nil}, "mail.contoso.com", "mail.contoso.com")}, table: true},
 	}
 }
