@@ -131,7 +131,7 @@ func writeChange(e *env, in *validate.Input, rep *validate.Report, targets []str
 	if err := generator.Write(out, files, force, sign); err != nil {
 		return err
 	}
-	names := plan.Runbooks()
-	fmt.Fprintf(e.stderr, "certswap: wrote %s: %s, CHANGE.md, plan.json, SHA256SUMS\n", out, strings.Join(names, ", "))
+	names := append(plan.Runbooks(), "CHANGE.md", "plan.json", "SHA256SUMS")
+	fmt.Fprintf(e.stderr, "certswap: wrote %s: %s\n", out, strings.Join(names, ", "))
 	return nil
 }
