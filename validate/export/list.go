@@ -241,16 +241,29 @@ func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
 		var b strings.Builder
 		b.WriteString(p.first)
 		prevText, prevCells := p.first, p.firstCells
+		inserted, newline := false, false
 		for i, c := range p.conts {
 			sep, amb := lp.join(prevText, prevCells, c.text, c.cells, i == len(p.conts)-1, indent, i == 0)
 			if amb {
 				ambiguous = true
+			}
+			switch {
+			case sep == " ":
+				inserted = true
+			case sep == "\n" && prevText != "" && c.text != "":
+				newline = true
 			}
 			b.WriteString(sep)
 			b.WriteString(c.text)
 			prevText, prevCells = c.text, c.cells
 		}
 		v = b.String()
+		if lp.trimmed() && (inserted || newline) && hasInnerBlankRun(v) {
+			// Where the file lost its trailing blanks, a value that holds runs of blanks may
+			// have lost a run, not one blank: a re-inserted blank, or a line break read from
+			// the width a next word needed, cannot be proven.
+			ambiguous = true
+		}
 	}
 	if strings.Contains(v, "[http") {
 		if r, ok := unlink(v); ok {
@@ -340,6 +353,10 @@ func (lp *listParser) join(prev string, prevCells int, next string, nextCells in
 			return "\n", false
 		case strings.HasSuffix(prev, " "):
 			return "", false
+		case !full && prevCells >= w:
+			// The widest line, cut before a blank without word wrap, or a line of a multi-line
+			// value followed by one that starts with blanks: the file cannot say which.
+			return "\n", true
 		case full:
 			if lp.spanning(prev, next, prevIsFirst) < fcc {
 				// Word wrap never breaks a word shorter than the field: the file was cut without it.
@@ -350,6 +367,10 @@ func (lp *listParser) join(prev string, prevCells int, next string, nextCells in
 		return "\n", false
 	}
 	hard := lp.hardMode()
+	if !full && prevCells >= w {
+		// As above: a cut before a blank, or a multi-line value; the file cannot say.
+		return "\n", true
+	}
 	if full {
 		// pinned: a break elsewhere shows the file's width is this line's, so the line was cut
 		// at the width (a word wider than the field, or no word wrap).
@@ -358,9 +379,8 @@ func (lp *listParser) join(prev string, prevCells int, next string, nextCells in
 		switch {
 		case hard || pinned:
 			return "", false
-		case long && !strings.Contains(prev, " ") && !strings.Contains(next, " "):
-			// A token without blanks (a key, a hash, a URL) cut at the width: reading a blank
-			// into it would need one where the token shows none.
+		case long && isBase64(prev) && isBase64(next):
+			// A key or hash (Base64 or hex, which never hold blanks) cut at the width.
 			return "", false
 		case long:
 			// A word wider than the field cut at this width, or a word break at a wider one.
@@ -374,10 +394,11 @@ func (lp *listParser) join(prev string, prevCells int, next string, nextCells in
 		return " ", true
 	}
 	if hard {
+		// Cut after blanks the file lost, or a line break of the value: the file cannot say.
 		if prevCells == w-1 {
 			return " ", true
 		}
-		return "\n", false
+		return "\n", true
 	}
 	// Word wrap: had the next word fitted on the previous line, it would be there.
 	if lp.fits(prev, next, nextCells, nextIsLast, fcc) {
@@ -387,11 +408,11 @@ func (lp *listParser) join(prev string, prevCells int, next string, nextCells in
 }
 
 // hardMode reports whether the file was cut without word wrap: proven by a line that kept its
-// trailing blanks, or, in a trimmed file, by at least two lines at the width cut inside a short
+// trailing blanks, or, in a trimmed file, by at least three lines at the width cut inside a short
 // word and clearly more of those than of breaks only word wrap makes (a trimmed word-wrapped
 // file may show no line at its real width, and then several lines can share a smaller one).
 func (lp *listParser) hardMode() bool {
-	return lp.hardSplit || lp.hardEv >= 2 && lp.hardEv > 2*lp.wordEv
+	return lp.hardSplit || lp.hardEv >= 3 && lp.hardEv > 2*lp.wordEv
 }
 
 // trimmed reports whether the file lost the blanks at the ends of its lines.
@@ -405,7 +426,7 @@ func (lp *listParser) isFull(prev string, prevCells int, next string) bool {
 	// Word wrap starts a line with a blank only after a word exactly a field wide; a line that
 	// starts with blanks after one that holds several words is a new line of a multi-line
 	// value (the widest line of the file need not be a wrapped one).
-	return lp.hardSplit || !strings.HasPrefix(next, " ") || !strings.Contains(prev, " ")
+	return lp.hardMode() || !strings.HasPrefix(next, " ") || !strings.Contains(prev, " ")
 }
 
 // fits reports whether the first word of next would have fitted after prev (and the blank
@@ -414,7 +435,19 @@ func (lp *listParser) fits(prev, next string, nextCells int, nextIsLast bool, fc
 	if strings.IndexByte(next, ' ') < 0 && !nextIsLast && nextCells >= lp.width {
 		return false // the word runs on into the line after
 	}
-	return cells(prev)+1+cells(firstWord(next)) <= fcc
+	return cells(prev)+1+trimmedWordCells(next, nextIsLast) <= fcc
+}
+
+// trimmedWordCells is the width word wrap gave the first word of next in a file that lost its
+// trailing blanks: with its blank, which a line that is all one word (and not the last) lost.
+func trimmedWordCells(next string, nextIsLast bool) int {
+	if i := strings.IndexByte(next, ' '); i >= 0 {
+		return cells(next[:i+1])
+	}
+	if nextIsLast {
+		return cells(next)
+	}
+	return cells(next) + 1
 }
 
 // firstWord returns the first word of s with the blank that ends it.
@@ -430,11 +463,28 @@ func firstWord(s string) string {
 // only a hard cut makes (a line at the width cut inside a short word). The majority decides
 // how the file was written where a line alone cannot say.
 func (lp *listParser) evidence(props []rawProp, indent int) {
-	if !lp.trimmed() || lp.hardSplit {
+	if lp.hardSplit {
 		return
 	}
 	w := lp.width
 	fcc := w - indent
+	if !lp.trimmed() {
+		// A file that kept its trailing blanks proves a cut without word wrap by one line at
+		// the width that ends inside a word too short for word wrap to cut.
+		for i := range props {
+			p := &props[i]
+			prev, prevCells := p.first, p.firstCells
+			for k, c := range p.conts {
+				if prevCells >= w && prev != "" && c.text != "" && !strings.HasSuffix(prev, " ") && c.text[0] != ' ' &&
+					lp.spanning(prev, c.text, k == 0) < fcc {
+					lp.hardSplit = true
+					return
+				}
+				prev, prevCells = c.text, c.cells
+			}
+		}
+		return
+	}
 	for i := range props {
 		p := &props[i]
 		prev, prevCells := p.first, p.firstCells
@@ -451,7 +501,7 @@ func (lp *listParser) evidence(props []rawProp, indent int) {
 					}
 					// Had the next word fitted, word wrap would have kept it on this line: the
 					// width is at most this line, its lost blank and that word.
-					if b := indent + cells(prev) + cells(firstWord(c.text)); lp.upper == 0 || b < lp.upper {
+					if b := indent + cells(prev) + trimmedWordCells(c.text, k == len(p.conts)-1); lp.upper == 0 || b < lp.upper {
 						lp.upper = b
 					}
 				}
@@ -480,6 +530,31 @@ func (lp *listParser) spanning(prev, next string, prevIsFirst bool) int {
 func hasLabel(props []rawProp, name string) bool {
 	for _, p := range props {
 		if strings.EqualFold(p.name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// isBase64 reports whether s is non-empty and only Base64 (or hex) characters.
+func isBase64(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
+}
+
+// hasInnerBlankRun reports whether v holds two blanks in a row after other text on a line (an
+// indent at the start of a line does not count).
+func hasInnerBlankRun(v string) bool {
+	for i := 1; i+1 < len(v); i++ {
+		if v[i] == ' ' && v[i+1] == ' ' && v[i-1] != ' ' && v[i-1] != '\n' {
 			return true
 		}
 	}

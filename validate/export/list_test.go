@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -445,4 +446,130 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 		r.off = (r.off + c) % len(r.body)
 	}
 	return n, nil
+}
+
+// psWordWrap and psHardSplit lay a value out as Windows PowerShell 5.1's
+// GenerateLinesWithWordWrap and GenerateLinesWithoutWordWrap do (notes/powershell-exports.md
+// a.3; ASCII only): the test's own rendering of random source values.
+func psWordWrap(v string, field int) []string {
+	if len(v) <= field {
+		return []string{v}
+	}
+	var words []string
+	start := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' {
+			words = append(words, v[start:i+1])
+			start = i + 1
+		}
+	}
+	words = append(words, v[start:])
+	var out []string
+	cur := ""
+	left := field
+	for _, w := range words {
+		if len(w) > field {
+			for i := 0; i < len(w); i++ {
+				if left < 1 {
+					out = append(out, cur)
+					cur, left = "", field
+				}
+				cur += w[i : i+1]
+				left--
+			}
+			continue
+		}
+		if len(w) > left {
+			out = append(out, cur)
+			cur, left = "", field
+		}
+		cur += w
+		left -= len(w)
+	}
+	return append(out, cur)
+}
+
+func psHardSplit(v string, field int) []string {
+	var out []string
+	for len(v) > field {
+		out = append(out, v[:field])
+		v = v[field:]
+	}
+	return append(out, v)
+}
+
+// TestWrapRandom renders random values at random widths in both wrap modes, as written and
+// trimmed, and reads them back: a file that kept its trailing blanks gives every value exactly;
+// a trimmed one gives it exactly or marks it ambiguous, never a wrong value silently.
+func TestWrapRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 17))
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=,./:-\"<>"
+	word := func() string {
+		n := 1 + rng.IntN(12)
+		if rng.IntN(10) == 0 {
+			n = 30 + rng.IntN(90)
+		}
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	exact, ambiguous := 0, 0
+	for c := 0; c < 400; c++ {
+		var words []string
+		for n := 5 + rng.IntN(40); n > 0; n-- {
+			words = append(words, word())
+		}
+		sep := " "
+		if rng.IntN(8) == 0 {
+			sep = "  "
+		}
+		value := strings.Join(words, sep)
+		width := 60 + rng.IntN(160)
+		hard := rng.IntN(3) == 0
+		field := width - 21
+		var parts []string
+		if hard {
+			parts = psHardSplit(value, field)
+		} else {
+			parts = psWordWrap(value, field)
+		}
+		// A cut without word wrap right before a blank looks like a line break of a value
+		// whose next line starts with blanks, in any file.
+		cutBeforeBlank := false
+		for _, p := range parts[1:] {
+			if hard && strings.HasPrefix(p, " ") {
+				cutBeforeBlank = true
+			}
+		}
+		lines := []string{"", "", "Name               : EX01", "Banner             : ", "Comment            : " + parts[0]}
+		for _, p := range parts[1:] {
+			lines = append(lines, strings.Repeat(" ", 21)+p)
+		}
+		lines = append(lines, "Enabled            : True", "", "", "")
+		for _, trim := range []bool{false, true} {
+			ls := lines
+			if trim {
+				ls = make([]string, len(lines))
+				for i, l := range lines {
+					ls[i] = strings.TrimRight(l, " ")
+				}
+			}
+			f, err := Read("r.txt", strings.NewReader(strings.Join(ls, "\r\n")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := f.Objects[0].Get("Comment")
+			switch {
+			case p.Value.Text == value && p.Lossy == "":
+				exact++
+			case (trim || cutBeforeBlank) && p.Lossy == LossyAmbiguousWrap:
+				ambiguous++
+			default:
+				t.Errorf("case %d (width %d, hard %v, trimmed %v):\n got %q (%s)\nwant %q\nlines %q", c, width, hard, trim, p.Value.Text, p.Lossy, value, ls)
+			}
+		}
+	}
+	t.Logf("%d exact, %d marked ambiguous", exact, ambiguous)
 }
