@@ -223,6 +223,10 @@ func badCases(t *testing.T) []badCase {
 	sign := []struct{ name, in, cert, want string }{
 		{"utf16be", "bad/sig/utf16be.ps1", codesign, "UTF-16 BE"},
 		{"nonascii-nobom", "bad/sig/nonascii-nobom.ps1", codesign, "byte order mark"},
+		{"begin-only", "bad/sig/begin-only.ps1", codesign, "signature block"},
+		{"text-after-block", "bad/sig/text-after-block.ps1", codesign, "signature block"},
+		{"truncated-no-end", "bad/sig/truncated-no-end.ps1", codesign, "signature block"},
+		{"two-blocks", "bad/sig/two-blocks.ps1", codesign, "signature block"},
 		{"expired", "signing/ascii.ps1", filepath.Join(repoRoot(t), "testdata", "signing", "expired-rsa.pfx"), "expired"},
 		{"no-codesigning-eku", "signing/ascii.ps1", filepath.Join(repoRoot(t), "testdata", "signing", "tls-rsa.pfx"), "codeSigning"},
 		{"no-key", "signing/ascii.ps1", filepath.Join(repoRoot(t), "testdata", "signing", "codesign-rsa.cer"), "private key"},
