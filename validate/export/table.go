@@ -44,23 +44,47 @@ func readTable(name string, s *lineSource, header line, file *File, emit func(*O
 	if len(cols) > MaxProperties {
 		return &ParseError{Line: header.n, Err: fmt.Errorf("table has more than %d columns", MaxProperties)}
 	}
-	var rows []line
-	for {
-		nx, ok := s.peek(0)
-		if !ok || isBlank(nx.text) {
-			break
-		}
-		l, _ := s.next()
-		rows = append(rows, l)
-	}
-	// A column is right-aligned when every row fills its last dash position and some row
-	// leaves its first one blank (numbers under a wider header, such as PortNumber).
+	// Rows are read in batches so that a table of any length is read in bounded memory; the
+	// first batch decides the columns' alignment, widths only grow.
 	tableWidth := len(hdr)
-	for _, r := range rows {
-		if n := len([]rune(r.text)); n > tableWidth {
-			tableWidth = n
+	colEnd := make([]int, len(cols))
+	for batch := 0; ; batch++ {
+		var rows []line
+		for len(rows) < tableBatch {
+			nx, ok := s.peek(0)
+			if !ok || isBlank(nx.text) {
+				break
+			}
+			l, _ := s.next()
+			rows = append(rows, l)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, r := range rows {
+			if n := len([]rune(r.text)); n > tableWidth {
+				tableWidth = n
+			}
+		}
+		if batch == 0 {
+			alignColumns(cols, rows)
+		}
+		if err := tableRows(name, cols, rows, tableWidth, colEnd, emit); err != nil {
+			return err
+		}
+		if len(rows) < tableBatch {
+			return nil
 		}
 	}
+}
+
+// tableBatch is how many rows of a table are read before their objects are handed out.
+const tableBatch = 10000
+
+// alignColumns marks the right-aligned columns: every row fills the column's last dash
+// position and some row leaves its first one blank (numbers under a wider header, such as
+// PortNumber).
+func alignColumns(cols []column, rows []line) {
 	for i := range cols {
 		if i == 0 {
 			continue
@@ -77,9 +101,12 @@ func readTable(name string, s *lineSource, header line, file *File, emit func(*O
 		}
 		cols[i].right = allEnd && someStartBlank && len(rows) > 0
 	}
+}
+
+// tableRows cuts rows into objects, marks the cut cells and hands the objects out.
+func tableRows(name string, cols []column, rows []line, tableWidth int, colEnd []int, emit func(*Object) error) error {
 	objs := make([]*Object, len(rows))
 	ends := make([][]int, len(rows))
-	colEnd := make([]int, len(cols))
 	for k, r := range rows {
 		objs[k], ends[k] = tableRow(name, cols, r)
 		for i, e := range ends[k] {
