@@ -4,6 +4,7 @@ import (
 	"certswap/validate/cert"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"certswap/validate/export"
 )
@@ -43,7 +44,7 @@ func (in *Input) thumbprints() []thumbprintValue {
 		for _, o := range f.Objects {
 			for i := range o.Properties {
 				pr := &o.Properties[i]
-				if !thumbprintProps[strings.ToLower(pr.Name)] || pr.Value.Null || pr.Value.IsList || pr.Lossy != "" {
+				if !isThumbprintProp(pr.Name) || pr.Value.Null || pr.Value.IsList || pr.Lossy != "" {
 					continue
 				}
 				if strings.TrimSpace(pr.Value.Text) == "" {
@@ -54,6 +55,41 @@ func (in *Input) thumbprints() []thumbprintValue {
 		}
 	}
 	return out
+}
+
+// isThumbprintProp is thumbprintProps[strings.ToLower(name)] without lower-casing (an
+// allocation) the many ASCII names that cannot be one: every key ends in "thumbprint" or "hash".
+func isThumbprintProp(name string) bool {
+	ascii := true
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii && !hasSuffixFoldASCII(name, "thumbprint") && !hasSuffixFoldASCII(name, "hash") {
+		return false
+	}
+	return thumbprintProps[strings.ToLower(name)]
+}
+
+// hasSuffixFoldASCII reports whether the ASCII string s ends in the lower-case ASCII suffix,
+// ignoring case.
+func hasSuffixFoldASCII(s, suffix string) bool {
+	if len(s) < len(suffix) {
+		return false
+	}
+	s = s[len(s)-len(suffix):]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != suffix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (in *Input) thumbprintFinding(t thumbprintValue, msg string) Finding {
