@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -61,5 +62,57 @@ func BenchmarkCLIVersion(b *testing.B) {
 		if code := run([]string{"version"}, newEnv(strings.NewReader(""), io.Discard, io.Discard)); code != 0 {
 			b.Fatal(code)
 		}
+	}
+}
+
+// benchObjects writes n copies of the first object of a Format-List fixture (UTF-8, CRLF), each
+// with its own name: old is replaced by the copy's name in every value.
+func benchObjects(b *testing.B, dir, fixture, old string, n int) string {
+	data, err := os.ReadFile("../../testdata/exports/list/" + fixture)
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.TrimLeft(string(data), "\r\n")
+	first := text[:strings.Index(text, "\r\n\r\n")+2]
+	var sb strings.Builder
+	sb.WriteString("\r\n\r\n")
+	for i := 0; i < n; i++ {
+		sb.WriteString(strings.ReplaceAll(first, old, fmt.Sprintf("%s %06d", old, i)))
+		sb.WriteString("\r\n")
+	}
+	path := filepath.Join(dir, fixture)
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkCLIValidate is `certswap validate --format json` of N receive connectors and N WAP
+// applications (complete Format-List objects of the committed fixtures), report discarded.
+func BenchmarkCLIValidate(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("objects=%d", 2*n), func(b *testing.B) {
+			dir := b.TempDir()
+			rc := benchObjects(b, dir, "get-receiveconnector.utf8.crlf.txt", "Default Frontend EX01", n)
+			wap := benchObjects(b, dir, "get-webapplicationproxyapplication.utf8.crlf.txt", "OWA", n)
+			args := []string{"validate", "--cert", "../../testdata/certs/new-mail.pfx", "--password-env", "PW",
+				"--old", "../../testdata/certs/old-mail.cer", "--format", "json", "--fail-on", "never", rc, wap}
+			e := newEnv(strings.NewReader(""), io.Discard, io.Discard)
+			e.lookupEnv = func(k string) (string, bool) {
+				if k == "PW" {
+					return "Contoso-Test-1!", true
+				}
+				return "", false
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				var stderr bytes.Buffer
+				e.stderr = &stderr
+				if code := run(args, e); code != 0 {
+					b.Fatal(code, stderr.String())
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2*n), "ns/object")
+		})
 	}
 }
