@@ -116,3 +116,30 @@ func BenchmarkCLIValidate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCLIValidateFiles is `certswap validate --format json` of the exports named in
+// CERTSWAP_BENCH_EXPORTS (space-separated; testdata/bench/gen.go writes them), for profiling the
+// fleet-scale run of compare.sh inside one process. Skipped when the variable is unset.
+func BenchmarkCLIValidateFiles(b *testing.B) {
+	files := strings.Fields(os.Getenv("CERTSWAP_BENCH_EXPORTS"))
+	if len(files) == 0 {
+		b.Skip("CERTSWAP_BENCH_EXPORTS not set")
+	}
+	args := append([]string{"validate", "--cert", "../../testdata/certs/new-mail.pfx", "--password-env", "PW",
+		"--old", "../../testdata/certs/old-mail.cer", "--format", "json", "--fail-on", "never"}, files...)
+	e := newEnv(strings.NewReader(""), io.Discard, io.Discard)
+	e.lookupEnv = func(k string) (string, bool) {
+		if k == "PW" {
+			return "Contoso-Test-1!", true
+		}
+		return "", false
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var stderr bytes.Buffer
+		e.stderr = &stderr
+		if code := run(args, e); code != 0 {
+			b.Fatal(code, stderr.String())
+		}
+	}
+}
