@@ -74,8 +74,12 @@ func newTextReader(raw io.Reader) (textReader, error) {
 		case even > 0 && even*2 >= units && odd*16 < even:
 			return newUTF16Reader(br, unicode.BigEndian, EncUTF16BE), nil
 		case even+odd > 0:
-			if first := bytes.IndexByte(head, 0); first >= 16 && utf16Pattern(head[first-1:]) {
+			if first := bytes.IndexByte(head, 0); first >= 16 && len(head)-first >= 16 && utf16Pattern(head[first-1:]) {
 				return nil, errors.New("encoding changes part-way: UTF-16 text after 8-bit text (appended with >>?)")
+			}
+			if (even+odd)*64 < n {
+				// A stray NUL in 8-bit text: the 8-bit reader names its line.
+				return &eightBitReader{r: br, enc: EncUTF8, mode: modeUndecided}, nil
 			}
 			return nil, fmt.Errorf("encoding cannot be told: NUL bytes that follow no UTF-16 pattern, binary file? (%w)", ErrUnknownFormat)
 		}
@@ -94,6 +98,7 @@ type eightBitReader struct {
 	buf     []byte
 	pending []byte // converted output not yet returned
 	eof     bool
+	lines   int // line ends in the chunks checked so far
 }
 
 const (
@@ -167,7 +172,7 @@ func (e *eightBitReader) check(b []byte) ([]byte, error) {
 		c := b[i]
 		if c < utf8.RuneSelf {
 			if c == 0 {
-				return nil, errors.New("NUL byte in 8-bit text (UTF-16 text appended to it?)")
+				return nil, e.errAt(b, i, errors.New("NUL byte in 8-bit text (UTF-16 text appended to it?)"))
 			}
 			i++
 			continue
@@ -175,7 +180,7 @@ func (e *eightBitReader) check(b []byte) ([]byte, error) {
 		if e.mode == mode1252 {
 			// Windows-1252 text must not hold UTF-8 sequences of a later append.
 			if r, size := utf8.DecodeRune(b[i:]); r != utf8.RuneError && size > 1 {
-				return nil, errors.New("encoding changes part-way: UTF-8 text after Windows-1252 text")
+				return nil, e.errAt(b, i, errors.New("encoding changes part-way: UTF-8 text after Windows-1252 text"))
 			}
 			i++
 			continue
@@ -188,7 +193,7 @@ func (e *eightBitReader) check(b []byte) ([]byte, error) {
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size <= 1 {
 			if e.mode == modeUTF8 {
-				return nil, fmt.Errorf("encoding changes part-way: byte 0x%02X is not UTF-8 after UTF-8 text", b[i])
+				return nil, e.errAt(b, i, fmt.Errorf("encoding changes part-way: byte 0x%02X is not UTF-8 after UTF-8 text", b[i]))
 			}
 			e.mode, e.enc = mode1252, EncWindows1252
 			continue
@@ -196,10 +201,16 @@ func (e *eightBitReader) check(b []byte) ([]byte, error) {
 		e.mode = modeUTF8
 		i += size
 	}
+	e.lines += bytes.Count(b, []byte{'\n'})
 	if e.mode == mode1252 {
 		return appendCP1252(nil, b), nil
 	}
 	return b, nil
+}
+
+// errAt places err on its line: the lines of earlier chunks and those of b before i.
+func (e *eightBitReader) errAt(b []byte, i int, err error) error {
+	return &ParseError{Line: e.lines + bytes.Count(b[:i], []byte{'\n'}) + 1, Err: err}
 }
 
 // appendCP1252 appends the Windows-1252 bytes b as UTF-8.
@@ -224,6 +235,7 @@ type utf16Checker struct {
 	high     bool // the last unit was a high surrogate
 	asciiRun int  // units in a row whose two bytes are both printable ASCII
 	blankRun int  // of those, units holding a 0x20 byte
+	lines    int  // line ends passed so far
 	eof      bool
 }
 
@@ -264,7 +276,7 @@ func (c *utf16Checker) Read(p []byte) (int, error) {
 	}
 	if n%2 == 1 {
 		if c.eof {
-			return 0, errors.New("UTF-16 text of odd length (8-bit text appended to it?)")
+			return 0, &ParseError{Line: c.lines + 1, Err: errors.New("UTF-16 text of odd length (8-bit text appended to it?)")}
 		}
 		c.carry, c.hasCarry = p[n-1], true
 		n--
@@ -279,18 +291,21 @@ func (c *utf16Checker) Read(p []byte) (int, error) {
 		switch {
 		case u >= 0xD800 && u < 0xDC00:
 			if c.high {
-				return 0, errors.New("unpaired UTF-16 surrogate")
+				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
 			}
 			c.high = true
 		case u >= 0xDC00 && u < 0xE000:
 			if !c.high {
-				return 0, errors.New("unpaired UTF-16 surrogate")
+				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
 			}
 			c.high = false
 		default:
 			if c.high {
-				return 0, errors.New("unpaired UTF-16 surrogate")
+				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
 			}
+		}
+		if u == '\n' {
+			c.lines++
 		}
 		lo, hi := byte(u), byte(u>>8)
 		if printable8(lo) && printable8(hi) {
@@ -301,14 +316,14 @@ func (c *utf16Checker) Read(p []byte) (int, error) {
 			// Sixteen code units in a row that are each two printable ASCII bytes, blanks
 			// among them, are 8-bit text: CJK and kana code units do not hold 0x20 bytes.
 			if c.asciiRun >= 16 && c.blankRun >= 2 {
-				return 0, errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")
+				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")}
 			}
 		} else {
 			c.asciiRun, c.blankRun = 0, 0
 		}
 	}
 	if c.eof && c.high {
-		return 0, errors.New("unpaired UTF-16 surrogate at the end")
+		return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate at the end")}
 	}
 	if c.eof && n == 0 {
 		return 0, io.EOF

@@ -99,6 +99,8 @@ func TestEncodingRefused(t *testing.T) {
 		{"binary", []byte{0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0xB8, 0, 0, 0, 0, 0, 0, 0}, "encoding cannot be told"},
 		{"empty", nil, "format cannot be told"},
 		{"tiny-binary", []byte("garbage\x00\x01"), "encoding cannot be told"},
+		{"nul-named-by-line", []byte(strings.Repeat("Name : a\r\n", 3000) + "Site : x\x00y\r\n"), "line 3001: NUL byte in 8-bit text"},
+		{"surrogate-named-by-line", cat([]byte{0xFF, 0xFE}, le("Name : a\r\nSite : b"), []byte{0x00, 0xDC}, le("\r\n")), "line 2: unpaired"},
 		{"prose", []byte("hello world\nthis is not an export\n"), "format cannot be told"},
 	}
 	for _, c := range cases {

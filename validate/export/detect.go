@@ -132,7 +132,11 @@ func (s *lineSource) rawLine() (line, bool) {
 			continue
 		}
 		if err != nil && err != io.EOF {
-			s.err = &ParseError{Line: s.n + 1, Err: err}
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				err = &ParseError{Line: s.n + 1, Err: err}
+			}
+			s.err = err
 			return line{}, false
 		}
 		var t []byte
