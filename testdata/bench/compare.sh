@@ -5,8 +5,8 @@
 # then times each pair in the same run and prints the ratios. Not run by CI: it takes minutes
 # and writes about 1.5 GB of temporary files (BIG=0 skips the 1 GB run).
 #
-#   sh testdata/bench/compare.sh            # from the repository root
-#   N=10000 BIG=0 REPEAT=1 testdata/bench/compare.sh
+#   bash testdata/bench/compare.sh          # from the repository root
+#   N=10000 BIG=0 REPEAT=1 bash testdata/bench/compare.sh
 #
 # Needs: go, openssl 3, osslsigncode, grep, /usr/bin/time (GNU). Each measurement runs REPEAT
 # times (default 3) and keeps the fastest wall time and the smallest CPU time (user + system of
