@@ -3,7 +3,7 @@
 #
 # Builds certswap and generates every input into one temporary folder (removed at the end),
 # then times each pair in the same run and prints the ratios. Not run by CI: it takes minutes
-# and writes about 1.5 GB of temporary files (BIG=0 skips the 1 GB run).
+# and writes up to about 2.5 GB of temporary files (BIG=0 skips the 1 GB run).
 #
 #   bash testdata/bench/compare.sh          # from the repository root
 #   N=10000 BIG=0 REPEAT=1 bash testdata/bench/compare.sh
