@@ -248,10 +248,11 @@ var adfsSSLBindingThumbprint = &Check{
 			f := objFinding(b.obj, b.prop, msg)
 			fix, err := psLine(cmdlet, p("-Thumbprint", in.New.Thumbprint))
 			f = withFix(f, fix, err)
-			if err == nil {
-				f.Change = &Change{Product: ProductADFS, Server: b.server, Kind: b.obj.Kind, Identity: b.key, Property: b.prop,
-					Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line(b.obj, b.prop)}
-			}
+			// The change is kept even when no fix line could be written: generate must see the
+			// object and refuse the run (a value PowerShell cannot take), never leave it out.
+			f.Change = &Change{Product: ProductADFS, Server: b.server, Kind: b.obj.Kind, Identity: b.key, Property: b.prop,
+				Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line(b.obj, b.prop)}
+
 			out = append(out, f)
 		}
 		return out
@@ -294,10 +295,11 @@ var adfsServiceCommunicationsThumbprint = &Check{
 			f := objFinding(c, "Thumbprint", msg)
 			fix, err := psLine("Set-AdfsCertificate", p("-CertificateType", "Service-Communications"), p("-Thumbprint", in.New.Thumbprint))
 			f = withFix(f, fix, err)
-			if err == nil {
-				f.Change = &Change{Product: ProductADFS, Server: c.Server, Kind: c.Kind, Identity: "Service-Communications", Property: "Thumbprint",
-					Old: raw, New: in.New.Thumbprint, File: c.File, Line: line(c, "Thumbprint")}
-			}
+			// The change is kept even when no fix line could be written: generate must see the
+			// object and refuse the run (a value PowerShell cannot take), never leave it out.
+			f.Change = &Change{Product: ProductADFS, Server: c.Server, Kind: c.Kind, Identity: "Service-Communications", Property: "Thumbprint",
+				Old: raw, New: in.New.Thumbprint, File: c.File, Line: line(c, "Thumbprint")}
+
 			out = append(out, f)
 		}
 		return out
@@ -389,10 +391,11 @@ var adfsFallbackBinding = &Check{
 			}
 			fix, err := netshLine("netsh http update sslcert", args...)
 			f = withFix(f, fix, err)
-			if err == nil {
-				f.Change = &Change{Product: ProductADFS, Server: b.server, Kind: o.Kind, Identity: b.key, Property: b.prop,
-					Old: b.raw, New: in.New.Thumbprint, File: o.File, Line: line(o, b.prop)}
-			}
+			// The change is kept even when no fix line could be written: generate must see the
+			// object and refuse the run (a value PowerShell cannot take), never leave it out.
+			f.Change = &Change{Product: ProductADFS, Server: b.server, Kind: o.Kind, Identity: b.key, Property: b.prop,
+				Old: b.raw, New: in.New.Thumbprint, File: o.File, Line: line(o, b.prop)}
+
 			out = append(out, f)
 		}
 		return out

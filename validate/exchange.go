@@ -63,9 +63,10 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 			f := objFinding(o, "TlsCertificateName", msg)
 			fix, ch, err := tlsNameFix(t, o, v, newName)
 			f = withFix(f, fix, err)
-			if err == nil {
-				f.Change = ch
-			}
+			// The change is kept even when no fix line could be written: generate must see the
+			// object and refuse the run (a value PowerShell cannot take), never leave it out.
+			f.Change = ch
+
 			out = append(out, f)
 		}
 		return out
@@ -150,9 +151,10 @@ var exchangeTLSNameCannotMatch = &Check{
 				f.Message += fmt.Sprintf("; the new certificate's string is %q", newName)
 				fix, ch, err := tlsNameFix(t, o, v, newName)
 				f = withFix(f, fix, err)
-				if err == nil {
-					f.Change = ch
-				}
+				// The change is kept even when no fix line could be written: generate must see the
+				// object and refuse the run (a value PowerShell cannot take), never leave it out.
+				f.Change = ch
+
 				out = append(out, f)
 			}
 		}
@@ -297,10 +299,11 @@ var exchangeSMTPNotEnabled = &Check{
 				args = append(args, p("-Thumbprint", in.New.Thumbprint), p("-Services", "SMTP"))
 				fix, err := psLine("Enable-ExchangeCertificate", args...)
 				f = withFix(f, fix, err)
-				if err == nil {
-					f.Change = &Change{Product: ProductExchange, Server: server, Kind: export.KindExchangeCertificate, Identity: in.New.Thumbprint,
-						Property: "Services", Old: servicesText(svc), New: servicesText(addService(svc, "SMTP")), File: c.File, Line: c.Line}
-				}
+				// The change is kept even when no fix line could be written: generate must see the
+				// object and refuse the run (a value PowerShell cannot take), never leave it out.
+				f.Change = &Change{Product: ProductExchange, Server: server, Kind: export.KindExchangeCertificate, Identity: in.New.Thumbprint,
+					Property: "Services", Old: servicesText(svc), New: servicesText(addService(svc, "SMTP")), File: c.File, Line: c.Line}
+
 				out = append(out, f)
 			}
 		}

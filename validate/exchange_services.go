@@ -341,10 +341,11 @@ var exchangePOPIMAPCertificateName = &Check{
 				fix, err := psLine(cmdlet, args...)
 				f.Message += fmt.Sprintf("; %q from its connection settings is covered; restart %s afterwards", fqdn, popIMAPServices(proto))
 				f = withFix(f, fix, err)
-				if err == nil {
-					f.Change = &Change{Product: ProductExchange, Server: o.Server, Kind: k, Identity: objectName(o), Property: prop,
-						Old: name, New: fqdn, File: o.File, Line: line(o, prop)}
-				}
+				// The change is kept even when no fix line could be written: generate must see the
+				// object and refuse the run (a value PowerShell cannot take), never leave it out.
+				f.Change = &Change{Product: ProductExchange, Server: o.Server, Kind: k, Identity: objectName(o), Property: prop,
+					Old: name, New: fqdn, File: o.File, Line: line(o, prop)}
+
 				out = append(out, f)
 			}
 		}

@@ -56,10 +56,11 @@ var wapProxySSLThumbprint = &Check{
 			f := objFinding(b.obj, b.prop, msg)
 			fix, err := psLine("Set-WebApplicationProxySslCertificate", p("-Thumbprint", in.New.Thumbprint))
 			f = withFix(f, fix, err)
-			if err == nil {
-				f.Change = &Change{Product: ProductWAP, Server: b.server, Kind: b.obj.Kind, Identity: b.key, Property: b.prop,
-					Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line(b.obj, b.prop)}
-			}
+			// The change is kept even when no fix line could be written: generate must see the
+			// object and refuse the run (a value PowerShell cannot take), never leave it out.
+			f.Change = &Change{Product: ProductWAP, Server: b.server, Kind: b.obj.Kind, Identity: b.key, Property: b.prop,
+				Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line(b.obj, b.prop)}
+
 			out = append(out, f)
 		}
 		return out
@@ -113,10 +114,11 @@ var wapApplicationThumbprint = &Check{
 			}
 			fix, err := psLine("Set-WebApplicationProxyApplication", p("-ID", id), p("-ExternalCertificateThumbprint", in.New.Thumbprint))
 			f = withFix(f, fix, err)
-			if err == nil {
-				f.Change = &Change{Product: ProductWAP, Kind: o.Kind, Identity: name, ID: id, Name: name, Property: prop,
-					Old: raw, New: in.New.Thumbprint, File: o.File, Line: line(o, prop)}
-			}
+			// The change is kept even when no fix line could be written: generate must see the
+			// object and refuse the run (a value PowerShell cannot take), never leave it out.
+			f.Change = &Change{Product: ProductWAP, Kind: o.Kind, Identity: name, ID: id, Name: name, Property: prop,
+				Old: raw, New: in.New.Thumbprint, File: o.File, Line: line(o, prop)}
+
 			out = append(out, f)
 		}
 		return out
