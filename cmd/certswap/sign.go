@@ -46,6 +46,9 @@ signing certificate expires. --timestamp-url is reserved for a future release an
 	run: runSign,
 }
 
+// maxScriptSize is the largest PowerShell file sign and verify read (they read a file whole).
+const maxScriptSize = 64 << 20
+
 // signer is a loaded code-signing identity.
 type signer struct {
 	key   crypto.Signer
@@ -135,6 +138,9 @@ func runSign(e *env, args []string) error {
 		}
 		if !st.Mode().IsRegular() {
 			return fileError(p, fmt.Errorf("not a regular file"))
+		}
+		if st.Size() > maxScriptSize {
+			return fileError(p, fmt.Errorf("larger than %d MiB, the limit for scripts", maxScriptSize>>20))
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {

@@ -85,6 +85,16 @@ func runVerify(e *env, args []string) error {
 	var results []verifyFileJSON
 	bad := 0
 	for _, p := range args {
+		st, err := os.Stat(p)
+		if err != nil {
+			return fileError(p, unwrapPathError(err))
+		}
+		if !st.Mode().IsRegular() {
+			return fileError(p, fmt.Errorf("not a regular file"))
+		}
+		if st.Size() > maxScriptSize {
+			return fileError(p, fmt.Errorf("larger than %d MiB, the limit for scripts", maxScriptSize>>20))
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return fileError(p, unwrapPathError(err))
