@@ -91,6 +91,25 @@ func (s *signer) signFunc(h crypto.Hash) func(name string, data []byte) ([]byte,
 	}
 }
 
+// readScript reads a PowerShell file to sign or verify: a regular file of at most maxScriptSize.
+func readScript(p string) ([]byte, os.FileInfo, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, nil, fileError(p, unwrapPathError(err))
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fileError(p, fmt.Errorf("not a regular file"))
+	}
+	if st.Size() > maxScriptSize {
+		return nil, nil, fileError(p, fmt.Errorf("larger than %d MiB, the limit for scripts", maxScriptSize>>20))
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, nil, fileError(p, unwrapPathError(err))
+	}
+	return data, st, nil
+}
+
 func hashByName(s string) (crypto.Hash, error) {
 	switch strings.ToLower(s) {
 	case "sha1":
@@ -132,19 +151,9 @@ func runSign(e *env, args []string) error {
 	}
 	var out []signed
 	for _, p := range args {
-		st, err := os.Stat(p)
+		data, st, err := readScript(p)
 		if err != nil {
-			return fileError(p, unwrapPathError(err))
-		}
-		if !st.Mode().IsRegular() {
-			return fileError(p, fmt.Errorf("not a regular file"))
-		}
-		if st.Size() > maxScriptSize {
-			return fileError(p, fmt.Errorf("larger than %d MiB, the limit for scripts", maxScriptSize>>20))
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return fileError(p, unwrapPathError(err))
+			return err
 		}
 		sig, err := authenticode.Sign(p, data, s.key, s.chain, authenticode.SignOptions{Hash: h})
 		if err != nil {

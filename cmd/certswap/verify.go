@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -85,19 +84,9 @@ func runVerify(e *env, args []string) error {
 	var results []verifyFileJSON
 	bad := 0
 	for _, p := range args {
-		st, err := os.Stat(p)
+		data, _, err := readScript(p)
 		if err != nil {
-			return fileError(p, unwrapPathError(err))
-		}
-		if !st.Mode().IsRegular() {
-			return fileError(p, fmt.Errorf("not a regular file"))
-		}
-		if st.Size() > maxScriptSize {
-			return fileError(p, fmt.Errorf("larger than %d MiB, the limit for scripts", maxScriptSize>>20))
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return fileError(p, unwrapPathError(err))
+			return err
 		}
 		r := authenticode.Verify(p, data, authenticode.VerifyOptions{Roots: roots, At: at})
 		j := verifyFileJSON{File: p, Status: string(r.Status), DigestAlgorithm: r.DigestAlgorithm, Message: r.Message}
