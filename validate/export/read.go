@@ -110,12 +110,15 @@ func read(name string, r io.Reader, size int64, fn func(*Object) error) (*File, 
 		return nil, err
 	}
 	file := &File{Name: name}
-	n := 0
+	n, valued := 0, 0
 	emit := func(o *Object) error {
 		if o.File == "" {
 			o.File = name
 		}
 		n++
+		if hasValue(o) {
+			valued++
+		}
 		return fn(o)
 	}
 	format := detectFormat(head)
@@ -165,7 +168,22 @@ func read(name string, r io.Reader, size int64, fn func(*Object) error) (*File, 
 	if n == 0 {
 		return nil, fmt.Errorf("no property found: %w", ErrUnknownFormat)
 	}
+	if valued == 0 {
+		// Labels without a single value (a copy that lost its right half, a template): nothing in it
+		// can be checked, and a run on it must not pass as if the configuration were clean.
+		return nil, fmt.Errorf("no property has a value: %w", ErrUnknownFormat)
+	}
 	return file, nil
+}
+
+// hasValue reports whether any property of o has a value (not null, not empty).
+func hasValue(o *Object) bool {
+	for _, p := range o.Properties {
+		if !p.Value.Null && (p.Value.Text != "" || len(p.Value.List) > 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // countingReader counts raw bytes and refuses more than limit once a limit is set.
