@@ -26,6 +26,9 @@ type env struct {
 	// terminal reports whether a password prompt can be shown; prompt reads one without echo.
 	terminal func() bool
 	prompt   func(label string) (string, error)
+	// warned holds the password files already warned about, so one file named by two flags
+	// gets one warning.
+	warned map[string]bool
 }
 
 func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {

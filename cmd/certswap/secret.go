@@ -75,7 +75,11 @@ func readPasswordFile(e *env, path string) (string, error) {
 	if err != nil {
 		return "", fileError(path, unwrapPathError(err))
 	}
-	if st.Mode().Perm()&0o004 != 0 {
+	if st.Mode().Perm()&0o004 != 0 && !e.warned[path] {
+		if e.warned == nil {
+			e.warned = map[string]bool{}
+		}
+		e.warned[path] = true
 		fmt.Fprintf(e.stderr, "certswap: warning: %s: password file is readable by others (chmod 600 %s)\n", path, path)
 	}
 	s := string(b)
