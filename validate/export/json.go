@@ -58,6 +58,19 @@ func parseJSON(name string, text []byte) ([]*Object, []Warning, error) {
 	p.dec.UseNumber()
 	var objs []*Object
 	var warns []Warning
+	// addObject reads the object whose '{' was just read; an empty one is skipped with a warning.
+	addObject := func() error {
+		o, err := p.object(name)
+		if err != nil {
+			return err
+		}
+		if len(o.Properties) == 0 {
+			warns = append(warns, Warning{Line: o.Line, Message: "an empty JSON object: skipped"})
+			return nil
+		}
+		objs = append(objs, o)
+		return nil
+	}
 	for {
 		tok, err := p.dec.Token()
 		if err == io.EOF {
@@ -68,15 +81,9 @@ func parseJSON(name string, text []byte) ([]*Object, []Warning, error) {
 		}
 		switch tok {
 		case json.Delim('{'):
-			o, err := p.object(name)
-			if err != nil {
+			if err := addObject(); err != nil {
 				return nil, nil, err
 			}
-			if len(o.Properties) == 0 {
-				warns = append(warns, Warning{Line: o.Line, Message: "an empty JSON object: skipped"})
-				continue
-			}
-			objs = append(objs, o)
 		case json.Delim('['):
 			for p.dec.More() {
 				line := p.lineAt(p.dec.InputOffset())
@@ -86,15 +93,9 @@ func parseJSON(name string, text []byte) ([]*Object, []Warning, error) {
 				}
 				switch tok {
 				case json.Delim('{'):
-					o, err := p.object(name)
-					if err != nil {
+					if err := addObject(); err != nil {
 						return nil, nil, err
 					}
-					if len(o.Properties) == 0 {
-						warns = append(warns, Warning{Line: o.Line, Message: "an empty JSON object: skipped"})
-						continue
-					}
-					objs = append(objs, o)
 				case nil:
 					warns = append(warns, Warning{Line: line, Message: "a null array item: skipped"})
 				default:
