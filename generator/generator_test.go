@@ -586,6 +586,22 @@ func TestEdgeAndPOPIMAP(t *testing.T) {
 	if strings.Contains(edge, "MSExchangeFrontEndTransport") || strings.Contains(edge, "-Server $Server -Thumbprint") {
 		t.Error("edge runbook uses Mailbox-only services or -Server")
 	}
+	// Each runbook checks the server's role before it changes anything: a Mailbox runbook run on
+	// an Edge Transport server (or the reverse) stops at the pre-check.
+	for name, want := range map[string]string{
+		"exchange-EX01.ps1":          "if ($isEdge) { throw",
+		"exchange-EX01-rollback.ps1": "if ($isEdge) { throw",
+		"edge-EDGE01.ps1":            "if (-not $isEdge) { throw",
+		"edge-EDGE01-rollback.ps1":   "if (-not $isEdge) { throw",
+	} {
+		s := string(m[name])
+		role := strings.Index(s, "$isEdge = [bool](Get-ExchangeServer -Identity $Server -ErrorAction Stop).IsEdgeServer")
+		guard := strings.Index(s, want)
+		first := strings.Index(s, "Enable-ExchangeCertificate")
+		if role < 0 || guard < role || first >= 0 && guard > first {
+			t.Errorf("%s: role check at %d, guard %q at %d, first change at %d", name, role, want, guard, first)
+		}
+	}
 	ticket := string(m["CHANGE.md"])
 	for _, want := range []string{"24 hours", "Start-EdgeSynchronization", "same Active Directory site"} {
 		if !strings.Contains(ticket, want) {

@@ -132,6 +132,8 @@ try {
     }
     $here = ([System.Net.Dns]::GetHostName() -split '\.')[0]
     if ($here -ne $Server) { throw ('this runbook is for server ' + $Server + ' but runs on ' + $here) }
+    $isEdge = [bool](Get-ExchangeServer -Identity $Server -ErrorAction Stop).IsEdgeServer
+    if ($isEdge) { throw ($Server + ' is an Edge Transport server but this runbook was generated for a Mailbox server: add the Get-EdgeSubscription export of a Mailbox server (collect.ps1 writes it) and generate again') }
     Write-Host ('   ok: Exchange Management Shell on ' + $Server)
 
     Write-Step 'Pre-check: every object still has the value the export showed'

@@ -143,7 +143,9 @@ try {
     }
     $here = ([System.Net.Dns]::GetHostName() -split '\.')[0]
     if ($here -ne $Server) { throw ('this runbook is for server ' + $Server + ' but runs on ' + $here) }
-    Write-Host ('   ok: Exchange Management Shell on ' + $Server)
+    $isEdge = [bool](Get-ExchangeServer -Identity $Server -ErrorAction Stop).IsEdgeServer
+    if (-not $isEdge) { throw ('this runbook is for an Edge Transport server, but ' + $Server + ' is not one: generate again from exports that include this server''s role') }
+    Write-Host ('   ok: Exchange Management Shell on the Edge Transport server ' + $Server)
 
     Write-Step 'Pre-check: every object still has the value the export showed'
     $todo = @{}
