@@ -761,6 +761,10 @@ func loadPFX(data []byte, opts LoadOptions) (*File, error) {
 
 var errTwoKeys = errors.New("PFX holds two private keys")
 
+// errKeyNoCert is a PFX that holds a private key and no certificate (openssl pkcs12 -export
+// -nocerts makes one).
+var errKeyNoCert = errors.New("PFX holds a private key but no certificate; export the certificate together with its private key")
+
 // decodePFX reads a PFX through go-pkcs12: ToPEM gives each certificate's DER and the bag
 // attributes; when it cannot (bag attributes it does not know, such as Windows' "Local Key
 // Set"), DecodeChain gives the certificates and the key.
@@ -805,6 +809,8 @@ func pfxError(err error) error {
 		return ErrWrongPassword
 	case strings.Contains(msg, "private key missing"):
 		return ErrNoPrivateKey
+	case strings.Contains(msg, "certificate missing"):
+		return errKeyNoCert
 	case strings.Contains(msg, "expected exactly one key bag"):
 		return errTwoKeys
 	case strings.Contains(msg, "no MAC in data"):
@@ -863,7 +869,7 @@ const cspHeader = "Microsoft CSP Name"
 func pfxFile(certs []*Certificate, key crypto.PrivateKey, provider string) (*File, error) {
 	certs = dedupe(certs)
 	if len(certs) == 0 {
-		return nil, errors.New("PFX holds a private key but no certificate")
+		return nil, errKeyNoCert
 	}
 	signer, ok := key.(crypto.Signer)
 	if !ok {

@@ -29,6 +29,16 @@ const (
 	testPasswordUnicode = "Pässwort-€"
 )
 
+// mustReadBad reads a file of the bad-input corpus, testdata/bad/cert.
+func mustReadBad(t testing.TB, file string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(certsDir, "..", "bad", "cert", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 func mustRead(t testing.TB, file string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(certsDir, file))
@@ -251,6 +261,8 @@ func TestLoadErrors(t *testing.T) {
 		{"private key DER", mustPKCS8(t), LoadOptions{}, "not a certificate file (expected PFX, CER or P7B)"},
 		{"no key", mustRead(t, "nokey.pfx"), LoadOptions{Password: ptr(testPassword)}, "PFX holds no private key; export the certificate as .cer or .p7b instead"},
 		{"two keys", mustRead(t, "twokeys.pfx"), LoadOptions{}, "PFX holds two private keys"},
+		{"key, no certificate (EC, AES)", mustReadBad(t, "pfx-no-certificate-openssl.pfx"), LoadOptions{Password: ptr("")}, "PFX holds a private key but no certificate; export the certificate together with its private key"},
+		{"key, no certificate (RSA, 3DES)", mustReadBad(t, "pfx-no-certificate-rsa-legacy-openssl.pfx"), LoadOptions{}, "PFX holds a private key but no certificate; export the certificate together with its private key"},
 		{"wrong password", mustRead(t, "new-mail.pfx"), LoadOptions{Password: ptr("x")}, "wrong password"},
 		{"no password", mustRead(t, "new-mail.pfx"), LoadOptions{}, "password required (use --password-file or --password-env)"},
 		{"truncated DER", der[:500], LoadOptions{}, "truncated DER at byte 500"},

@@ -107,7 +107,7 @@ func certs() {
 	// A PKCS#7 SignedData with no certificate at all.
 	run("openssl", "crl2pkcs7", "-nocrl", "-outform", "DER", "-out", filepath.Join(out, "cert/p7b-no-certificates.p7b"))
 
-	// openssl-made: a key-only PFX (no certificate), a key with an unrelated certificate,
+	// openssl-made: key-only PFXs (no certificate; EC, and RSA in the legacy 3DES encryption), a key with an unrelated certificate,
 	// a certificate with 1,000 DNS SANs, and a PFX whose key bag asks for 2^31-1 PBKDF2 iterations.
 	tmp, err := os.MkdirTemp("", "certswap-bad-gen-*")
 	must(err)
@@ -115,6 +115,9 @@ func certs() {
 	key := filepath.Join(tmp, "k.pem")
 	run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key)
 	run("openssl", "pkcs12", "-export", "-nocerts", "-inkey", key, "-passout", "pass:", "-out", filepath.Join(out, "cert/pfx-no-certificate-openssl.pfx"))
+	rsaKey := filepath.Join(tmp, "rsa.pem")
+	run("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", rsaKey)
+	run("openssl", "pkcs12", "-export", "-nocerts", "-legacy", "-inkey", rsaKey, "-passout", "pass:", "-out", filepath.Join(out, "cert/pfx-no-certificate-rsa-legacy-openssl.pfx"))
 	p8 := filepath.Join(tmp, "k.p8")
 	run("openssl", "pkcs8", "-topk8", "-outform", "DER", "-v2", "aes-256-cbc", "-passout", "pass:", "-in", key, "-out", p8)
 	run("go", "run", "./testdata/certs/assemble-pfx.go", filepath.Join(out, "cert/pfx-key-mismatch-openssl.pfx"), p8, "--", "testdata/certs/tls-rsa.cer")
