@@ -68,14 +68,21 @@ func newTextReader(raw io.Reader) (textReader, error) {
 			}
 		}
 		units := n / 2
+		first := bytes.IndexByte(head, 0)
 		switch {
 		case odd > 0 && odd*2 >= units && even*16 < odd:
+			if err := utf16After8Bit(head, first-1); err != nil {
+				return nil, err
+			}
 			return newUTF16Reader(br, unicode.LittleEndian, EncUTF16LE), nil
 		case even > 0 && even*2 >= units && odd*16 < even:
+			if err := utf16After8Bit(head, first); err != nil {
+				return nil, err
+			}
 			return newUTF16Reader(br, unicode.BigEndian, EncUTF16BE), nil
 		case even+odd > 0:
-			if first := bytes.IndexByte(head, 0); first >= 16 && len(head)-first >= 16 && utf16Pattern(head[first-1:]) {
-				return nil, errors.New("encoding changes part-way: UTF-16 text after 8-bit text (appended with >>?)")
+			if first >= 16 && len(head)-first >= 16 && utf16Pattern(head[first-1:]) {
+				return nil, errUTF16After8Bit(head[:first-1])
 			}
 			if (even+odd)*64 < n {
 				// A stray NUL in 8-bit text: the 8-bit reader names its line.
@@ -86,6 +93,59 @@ func newTextReader(raw io.Reader) (textReader, error) {
 	}
 	return &eightBitReader{r: br, enc: EncUTF8, mode: modeUndecided}, nil
 }
+
+// utf16After8Bit returns an error when text the sniff took for BOM-less UTF-16 starts with 8-bit
+// text: a UTF-8 or Windows-1252 file onto which UTF-16 text was appended, longer than the 8-bit
+// part. start is where the UTF-16 text starts (at the first NUL byte, or the byte before it).
+// The test is the one the UTF-16 reader applies to the units it reads (printable8Run), run on the
+// units before start: without it the reader would call the 8-bit text at the start of the file
+// "8-bit text inside UTF-16 text", the wrong way round.
+func utf16After8Bit(head []byte, start int) error {
+	if start < 0 || start > len(head) {
+		return nil
+	}
+	var run printable8Run
+	for i := 0; i+1 < start; i += 2 {
+		if !run.add(head[i], head[i+1]) {
+			return nil // a unit that is not two 8-bit characters: UTF-16 from the start
+		}
+		if run.eightBit() {
+			return errUTF16After8Bit(head[:start])
+		}
+	}
+	return nil
+}
+
+// errUTF16After8Bit is the error for UTF-16 text that follows the 8-bit text prefix: it names the
+// line the UTF-16 text starts on.
+func errUTF16After8Bit(prefix []byte) error {
+	return &ParseError{Line: bytes.Count(prefix, []byte{'\n'}) + 1, Err: errors.New("encoding changes part-way: UTF-16 text after 8-bit text (appended with >>?)")}
+}
+
+// printable8Run follows a run of UTF-16 code units whose two bytes are both printable ASCII
+// (or line-end) bytes: sixteen of them in a row, blanks among them, are 8-bit text, since CJK
+// and kana code units do not hold 0x20 bytes.
+type printable8Run struct {
+	units  int // units in the run
+	blanks int // of those, units holding a 0x20 byte
+}
+
+// add adds the unit of bytes a and b; it resets the run and returns false when the unit is not
+// two printable bytes.
+func (r *printable8Run) add(a, b byte) bool {
+	if !printable8(a) || !printable8(b) {
+		r.units, r.blanks = 0, 0
+		return false
+	}
+	r.units++
+	if a == ' ' || b == ' ' {
+		r.blanks++
+	}
+	return true
+}
+
+// eightBit reports whether the run is long enough to be 8-bit text.
+func (r *printable8Run) eightBit() bool { return r.units >= 16 && r.blanks >= 2 }
 
 // eightBitReader checks 8-bit text: UTF-8, or Windows-1252 when the first non-ASCII byte does
 // not start a valid UTF-8 sequence. A NUL byte, invalid UTF-8 after UTF-8 text, or UTF-8 after
@@ -233,9 +293,8 @@ type utf16Checker struct {
 	carry    byte
 	hasCarry bool
 	high     bool // the last unit was a high surrogate
-	asciiRun int  // units in a row whose two bytes are both printable ASCII
-	blankRun int  // of those, units holding a 0x20 byte
-	lines    int  // line ends passed so far
+	run      printable8Run
+	lines    int // line ends passed so far
 	eof      bool
 }
 
@@ -307,19 +366,8 @@ func (c *utf16Checker) Read(p []byte) (int, error) {
 		if u == '\n' {
 			c.lines++
 		}
-		lo, hi := byte(u), byte(u>>8)
-		if printable8(lo) && printable8(hi) {
-			c.asciiRun++
-			if lo == ' ' || hi == ' ' {
-				c.blankRun++
-			}
-			// Sixteen code units in a row that are each two printable ASCII bytes, blanks
-			// among them, are 8-bit text: CJK and kana code units do not hold 0x20 bytes.
-			if c.asciiRun >= 16 && c.blankRun >= 2 {
-				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")}
-			}
-		} else {
-			c.asciiRun, c.blankRun = 0, 0
+		if c.run.add(byte(u), byte(u>>8)) && c.run.eightBit() {
+			return 0, &ParseError{Line: c.lines + 1, Err: errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")}
 		}
 	}
 	if c.eof && c.high {

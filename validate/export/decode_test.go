@@ -118,3 +118,34 @@ func TestEncodingRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestEncodingChangeOrder checks that a part-way change of encoding is told in file order: a
+// UTF-8 file onto which more UTF-16 text than it holds was appended is sniffed as UTF-16, and
+// its 8-bit start must not be reported as "8-bit text inside UTF-16 text" (issue 7). The line is
+// the one the appended text starts on; sample has eight line ends.
+func TestEncodingChangeOrder(t *testing.T) {
+	utf16Body := le(strings.Repeat(sample, 30))
+	cases := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"even-prefix", cat([]byte("Name       : a short UTF-8 file\r\n"), utf16Body), "line 2: encoding changes part-way: UTF-16 text after 8-bit text"},
+		{"odd-prefix", cat([]byte("Name       : a short UTF-8 file.\r\n"), utf16Body), "line 2: encoding changes part-way: UTF-16 text after 8-bit text"},
+		{"two-lines-then-bom", cat([]byte("\r\n\r\nName : a\r\nCity : Zurich and Geneva\r\n"), []byte{0xFF, 0xFE}, utf16Body), "line 5: encoding changes part-way: UTF-16 text after 8-bit text"},
+		{"short-utf16-tail", cat([]byte(sample+sample), le("Name : appended\r\n")), "line 17: encoding changes part-way: UTF-16 text after 8-bit text"},
+		// The other way round stays as it was.
+		{"utf8-after-utf16", cat(le(strings.Repeat(sample, 3)), []byte("Name       : appended with >> from PowerShell 7\r\n")), "line 25: encoding changes part-way: 8-bit text inside UTF-16 text"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Read("x.txt", bytes.NewReader(c.in))
+			if err == nil {
+				t.Fatalf("read %d objects (%s), want an error", len(f.Objects), f.Encoding)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q, want it to contain %q", err, c.want)
+			}
+		})
+	}
+}
