@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // detectFormat tells the format from the first bytes of the decoded text. Everything that is
@@ -109,6 +110,63 @@ type lineSource struct {
 	trimTwo    bool
 	backticks  bool
 	warnings   []Warning
+
+	arena lineArena // the text of the lines read since the last release
+}
+
+// lineArena holds the text of lines in a buffer that is reused: a line's text is a string
+// that points into it, valid until the line source is released. Whoever keeps text from a line
+// past that point keeps a copy (the list parser's values and interned names, the table cells
+// made from runes, the netsh block's builder).
+type lineArena struct {
+	buf   []byte // the chunk lines are added to
+	spare []byte // the chunk of the lines before the last release, reused at the next
+}
+
+// arenaChunk is the size of a line arena's chunks: a few objects' lines.
+const arenaChunk = 64 * 1024
+
+// add copies b into the arena and returns it as a string that stays valid until release. A
+// chunk that is full is left to the strings made from it, never reused.
+func (a *lineArena) add(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(a.buf)-len(a.buf) < len(b) {
+		a.buf = make([]byte, 0, max(arenaChunk, len(b)))
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[n], len(b))
+}
+
+// addString is add for a string.
+func (a *lineArena) addString(t string) string {
+	if len(t) == 0 {
+		return ""
+	}
+	if cap(a.buf)-len(a.buf) < len(t) {
+		a.buf = make([]byte, 0, max(arenaChunk, len(t)))
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, t...)
+	return unsafe.String(&a.buf[n], len(t))
+}
+
+// release ends the life of every line handed out so far: the lines still queued are copied
+// to the spare chunk, and the current chunk is overwritten with 0xFF bytes (so that text kept
+// by mistake shows as invalid UTF-8 in tests, never as another line's text) and becomes the
+// spare. The caller must hold no line, and no string made from one, across the call.
+func (s *lineSource) release() {
+	old := s.arena.buf
+	s.arena.buf = s.arena.spare[:0]
+	for i := range s.queue {
+		s.queue[i].text = s.arena.addString(s.queue[i].text)
+	}
+	for i := range old {
+		old[i] = 0xFF
+	}
+	s.arena.spare = old[:0]
 }
 
 func newLineSource(br *bufio.Reader) *lineSource {
@@ -163,7 +221,7 @@ func (s *lineSource) rawLine() (line, bool) {
 		if bytes.IndexByte(t, 0x1b) >= 0 {
 			t = stripEscapes(t)
 		}
-		return line{text: string(t), n: s.n}, true
+		return line{text: s.arena.add(t), n: s.n}, true
 	}
 }
 
@@ -372,6 +430,8 @@ func readLines(name string, br *bufio.Reader, file *File, emit func(*Object) err
 	seen := map[string]bool{}
 	skipped := 0
 	for {
+		// Every object of the last section was handed out, built from copies: its lines die.
+		s.release()
 		l, ok := s.next()
 		if !ok {
 			break
@@ -418,6 +478,7 @@ func readLines(name string, br *bufio.Reader, file *File, emit func(*Object) err
 			file.Warnings = append(file.Warnings, Warning{Line: l.n, Message: "line skipped: it is neither a property, a table nor a continuation: " + excerpt(l.text)})
 		}
 	}
+	s.release() // poisons the last lines too: nothing handed out may point to them
 	if skipped > maxSkipWarnings {
 		file.Warnings = append(file.Warnings, Warning{Message: fmt.Sprintf("%d more lines skipped that could not be placed either", skipped-maxSkipWarnings)})
 	}

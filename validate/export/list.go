@@ -31,10 +31,11 @@ type listParser struct {
 	wordEv        int  // breaks in a trimmed file that only word wrap makes
 	upper         int  // the widest the file can be, from its word-wrap breaks (0: unknown)
 
-	hint int // the most properties an object had so far
-
 	lastNames []string // property names of the last object classified from scratch
 	lastKind  Kind
+
+	props []rawProp         // the properties of the object being read (reused)
+	names map[string]string // interned property names
 }
 
 // rawProp is one property as laid out on its lines, before its value is rebuilt.
@@ -83,37 +84,17 @@ func labelAt(t string, col int) bool {
 	return strings.TrimRight(t[:col-1], " ") != ""
 }
 
-// object reads one Format-List object starting at its first property line.
+// object reads one Format-List object starting at its first property line. The lines it reads
+// are valid only until the line source is released; everything the object keeps is copied: the
+// values into one string per object, the names through the parser's interned names.
 func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 	col, _ := labelColon(first.text)
 	indent := col + 2
-	pad := strings.Repeat(" ", indent)
 	o := &Object{File: lp.name, Line: first.n}
-	props := make([]rawProp, 0, lp.hint)
-	newProp := func(l line) rawProp {
-		p := rawProp{name: strings.TrimRight(l.text[:col-1], " "), line: l.n, firstCells: cells(l.text)}
-		if len(l.text) > col+2 {
-			p.first = l.text[col+2:]
-		}
-		if strings.HasSuffix(l.text, " ") {
-			lp.trailingBlank = true
-		} else if len(l.text) == col+1 {
-			lp.trimmedEmpty = true
-		}
-		return p
-	}
-	props = append(props, newProp(first))
+	props := lp.props[:0]
+	props = lp.newProp(props, col, first)
 	maxCells := props[0].firstCells
-	addCont := func(p *rawProp, l line, text string) {
-		c := cont{text: text, cells: cells(l.text), line: l.n}
-		if c.cells > maxCells {
-			maxCells = c.cells
-		}
-		if strings.HasSuffix(l.text, " ") {
-			lp.trailingBlank = true
-		}
-		p.conts = append(p.conts, c)
-	}
+	size := len(props[0].first) // an upper bound of the bytes of all values
 	for {
 		nx, ok := s.peek(0)
 		if !ok {
@@ -127,9 +108,10 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 			// object; the next object starts again with a label this object already has.
 			// PowerShell separates objects with empty lines; a line of exactly the indent is
 			// always a line of a value.
-			if l2, ok := s.peek(1); t == pad || ok && labelAt(l2.text, col) && t == "" && lp.trimmed() && !hasLabel(props, strings.TrimRight(l2.text[:col-1], " ")) {
+			if l2, ok := s.peek(1); isPad(t, indent) || ok && labelAt(l2.text, col) && t == "" && lp.trimmed() && !hasLabel(props, strings.TrimRight(l2.text[:col-1], " ")) {
 				l, _ := s.next()
-				addCont(cur, l, "")
+				maxCells = lp.addCont(cur, l, "", maxCells)
+				size++
 				continue
 			}
 			// A blank line inside a multi-line value is followed by another continuation line.
@@ -141,7 +123,7 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 				}
 			}
 			l2, ok := s.peek(j)
-			if !ok || !strings.HasPrefix(l2.text, pad) || isBlank(l2.text) {
+			if !ok || !hasIndent(l2.text, indent) || isBlank(l2.text) {
 				break
 			}
 			for k := 0; k < j; k++ {
@@ -150,7 +132,8 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 				if len(l.text) > indent {
 					text = l.text[indent:]
 				}
-				addCont(cur, l, text)
+				maxCells = lp.addCont(cur, l, text, maxCells)
+				size += len(text) + 1
 			}
 			continue
 		}
@@ -158,19 +141,23 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 		switch {
 		case labelAt(t, col):
 			if len(props) >= MaxProperties {
+				lp.props = props
 				return nil, &ParseError{Line: l.n, Err: fmt.Errorf("object has more than %d properties", MaxProperties)}
 			}
-			p := newProp(l)
+			props = lp.newProp(props, col, l)
+			p := &props[len(props)-1]
 			if p.firstCells > maxCells {
 				maxCells = p.firstCells
 			}
-			props = append(props, p)
-		case strings.HasPrefix(t, pad):
-			addCont(cur, l, t[indent:])
+			size += len(p.first)
+		case hasIndent(t, indent):
+			maxCells = lp.addCont(cur, l, t[indent:], maxCells)
+			size += len(t) - indent + 1
 		default:
 			// A continuation line that lost (part of) its indent (web copies, a.6).
 			text := strings.TrimLeft(t, " \t")
-			addCont(cur, l, text)
+			maxCells = lp.addCont(cur, l, text, maxCells)
+			size += len(text) + 1
 			cur.conts[len(cur.conts)-1].cells = indent + cells(text)
 			if !cur.unindented {
 				cur.unindented = true
@@ -178,11 +165,9 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 			}
 		}
 	}
+	lp.props = props
 	if maxCells > lp.width {
 		lp.width, lp.widthSeen = maxCells, 0
-	}
-	if len(props) > lp.hint {
-		lp.hint = len(props)
 	}
 	o.Properties = make([]Property, len(props))
 	for i := range props {
@@ -197,9 +182,11 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 		}
 	}
 	lp.evidence(props, indent)
+	var values strings.Builder
+	values.Grow(size)
 	for i := range props {
 		p := &props[i]
-		warns := lp.rebuild(p, indent, &o.Properties[i])
+		warns := lp.rebuild(p, indent, &values, &o.Properties[i])
 		for _, w := range warns {
 			o.Warnings = append(o.Warnings, PropertyWarning{Property: p.name, Line: p.line, Message: w})
 		}
@@ -218,6 +205,77 @@ func (lp *listParser) object(s *lineSource, first line) (*Object, error) {
 	return o, nil
 }
 
+// newProp appends the property that starts on line l, whose colon is at col, reusing the
+// slots (and continuation slices) of earlier objects.
+func (lp *listParser) newProp(props []rawProp, col int, l line) []rawProp {
+	if len(props) < cap(props) {
+		props = props[:len(props)+1]
+	} else {
+		props = append(props, rawProp{})
+	}
+	p := &props[len(props)-1]
+	*p = rawProp{name: lp.intern(strings.TrimRight(l.text[:col-1], " ")), line: l.n, firstCells: cells(l.text), conts: p.conts[:0]}
+	if len(l.text) > col+2 {
+		p.first = l.text[col+2:]
+	}
+	if strings.HasSuffix(l.text, " ") {
+		lp.trailingBlank = true
+	} else if len(l.text) == col+1 {
+		lp.trimmedEmpty = true
+	}
+	return props
+}
+
+// addCont adds line l, whose value text is text, to p's continuation lines and returns the
+// widest line so far.
+func (lp *listParser) addCont(p *rawProp, l line, text string, maxCells int) int {
+	c := cont{text: text, cells: cells(l.text), line: l.n}
+	if strings.HasSuffix(l.text, " ") {
+		lp.trailingBlank = true
+	}
+	p.conts = append(p.conts, c)
+	return max(maxCells, c.cells)
+}
+
+// maxInterned bounds the property names a parser keeps: a hostile file of endless distinct
+// labels must not grow it without end.
+const maxInterned = 4096
+
+// intern returns name as a string of its own, the same one for every object of the file: the
+// ~60 labels of an object repeat in every object, and name itself lies in a line buffer that
+// is reused.
+func (lp *listParser) intern(name string) string {
+	if v, ok := lp.names[name]; ok {
+		return v
+	}
+	v := strings.Clone(name)
+	if lp.names == nil {
+		lp.names = make(map[string]string, 64)
+	}
+	if len(lp.names) < maxInterned {
+		lp.names[v] = v
+	}
+	return v
+}
+
+// isPad reports whether t is exactly n blanks: the last line of a value that ends in a line break.
+func isPad(t string, n int) bool {
+	return len(t) == n && hasIndent(t, n)
+}
+
+// hasIndent reports whether t starts with n blanks.
+func hasIndent(t string, n int) bool {
+	if len(t) < n {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if t[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
 // kindCache returns the kind of the previous object when o has the same property names.
 func (lp *listParser) kindCache(o *Object) (Kind, bool) {
 	if len(lp.lastNames) == 0 || len(lp.lastNames) != len(o.Properties) {
@@ -231,17 +289,16 @@ func (lp *listParser) kindCache(o *Object) (Kind, bool) {
 	return lp.lastKind, true
 }
 
-// rebuild joins a property's lines into its value (notes/powershell-exports.md a.3).
-func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
+// rebuild joins a property's lines into its value (notes/powershell-exports.md a.3), written
+// onto the object's values: the value is a string of values, which only grows.
+func (lp *listParser) rebuild(p *rawProp, indent int, values *strings.Builder, prop *Property) []string {
 	prop.Name, prop.Line = p.name, p.line
 	warns := p.warnings
-	v := p.first
-	ambiguous := false
+	start := values.Len()
+	values.WriteString(p.first)
+	ambiguous, inserted, newline := false, false, false
 	if len(p.conts) > 0 {
-		var b strings.Builder
-		b.WriteString(p.first)
 		prevText, prevCells := p.first, p.firstCells
-		inserted, newline := false, false
 		for i, c := range p.conts {
 			sep, amb := lp.join(prevText, prevCells, c.text, c.cells, i == len(p.conts)-1, indent, i == 0)
 			if amb {
@@ -253,17 +310,17 @@ func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
 			case sep == "\n" && prevText != "" && c.text != "":
 				newline = true
 			}
-			b.WriteString(sep)
-			b.WriteString(c.text)
+			values.WriteString(sep)
+			values.WriteString(c.text)
 			prevText, prevCells = c.text, c.cells
 		}
-		v = b.String()
-		if lp.trimmed() && (inserted || newline) && hasInnerBlankRun(v) {
-			// Where the file lost its trailing blanks, a value that holds runs of blanks may
-			// have lost a run, not one blank: a re-inserted blank, or a line break read from
-			// the width a next word needed, cannot be proven.
-			ambiguous = true
-		}
+	}
+	v := values.String()[start:]
+	if lp.trimmed() && (inserted || newline) && hasInnerBlankRun(v) {
+		// Where the file lost its trailing blanks, a value that holds runs of blanks may
+		// have lost a run, not one blank: a re-inserted blank, or a line break read from
+		// the width a next word needed, cannot be proven.
+		ambiguous = true
 	}
 	if strings.Contains(v, "[http") {
 		if r, ok := unlink(v); ok {
@@ -279,7 +336,7 @@ func (lp *listParser) rebuild(p *rawProp, indent int, prop *Property) []string {
 		prop.Lossy = LossyTruncatedCollection
 	case isMasked(p.name, v):
 		prop.Lossy = LossyMasked
-	case indent >= 4 && strings.Contains(v, strings.Repeat(" ", indent)):
+	case indent >= 4 && hasBlankRun(v, indent):
 		prop.Lossy = LossyJoinedLine
 	case strings.EqualFold(p.name, "TlsCertificateName") && v != "" && !strings.Contains(v, "<I>") && !strings.Contains(v, "<S>"):
 		prop.Lossy = LossyTagsStripped
@@ -548,6 +605,21 @@ func isBase64(s string) bool {
 		}
 	}
 	return true
+}
+
+// hasBlankRun reports whether v holds n blanks in a row.
+func hasBlankRun(v string, n int) bool {
+	run := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] != ' ' {
+			run = 0
+			continue
+		}
+		if run++; run >= n {
+			return true
+		}
+	}
+	return false
 }
 
 // hasInnerBlankRun reports whether v holds two blanks in a row after other text on a line (an

@@ -3,10 +3,12 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fixtureDir is the top-level testdata folder of the exports.
@@ -200,5 +202,63 @@ func FuzzRead(f *testing.F) {
 				t.Fatal("object without a kind")
 			}
 		}
+		if err := releasedText(file); err != nil {
+			t.Fatal(err)
+		}
 	})
+}
+
+// releasedText returns an error when a text export's object holds invalid UTF-8: the line
+// source overwrites the text of released lines with 0xFF bytes, and the decoders hand it only
+// valid UTF-8, so such a string points into a line buffer it should have copied.
+func releasedText(f *File) error {
+	switch f.Format {
+	case FormatList, FormatTable, FormatNetsh, FormatMixed:
+	default:
+		return nil
+	}
+	for _, w := range f.Warnings {
+		if !utf8.ValidString(w.Message) {
+			return fmt.Errorf("line %d: warning %q is not UTF-8", w.Line, w.Message)
+		}
+	}
+	for _, o := range f.Objects {
+		for _, s := range []string{o.Identity, o.Server, string(o.Kind)} {
+			if !utf8.ValidString(s) {
+				return fmt.Errorf("line %d: object field %q is not UTF-8", o.Line, s)
+			}
+		}
+		for _, p := range o.Properties {
+			if !utf8.ValidString(p.Name) || !utf8.ValidString(p.Value.Text) {
+				return fmt.Errorf("line %d: property %q = %q is not UTF-8", p.Line, p.Name, p.Value.Text)
+			}
+		}
+		for _, w := range o.Warnings {
+			if !utf8.ValidString(w.Property) || !utf8.ValidString(w.Message) {
+				return fmt.Errorf("line %d: warning %q: %q is not UTF-8", w.Line, w.Property, w.Message)
+			}
+		}
+	}
+	return nil
+}
+
+// TestNoReleasedText reads every text fixture (and the bad-input corpus's readable text files)
+// and checks that no object points into a released line buffer.
+func TestNoReleasedText(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*/*.txt"))
+	bad, _ := filepath.Glob("../../testdata/bad/*/*.txt")
+	n := 0
+	for _, path := range append(files, bad...) {
+		f, err := ReadFile(path)
+		if err != nil {
+			continue
+		}
+		n++
+		if err := releasedText(f); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+	if n < 60 {
+		t.Fatalf("only %d text fixtures read", n)
+	}
 }

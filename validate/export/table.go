@@ -297,6 +297,9 @@ func readBareTable(name string, s *lineSource, header line, file *File, emit fun
 				file.Warnings = append(file.Warnings, Warning{Line: r.n, Message: "table row skipped: without the dash underline it can be cut into columns more than one way: " + excerpt(r.text)})
 				continue
 			}
+			for i := range cells {
+				cells[i] = strings.Clone(cells[i]) // the row's text dies with the line source's release
+			}
 		}
 		o := &Object{File: name, Line: r.n}
 		for i, c := range cols {
