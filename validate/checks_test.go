@@ -318,7 +318,7 @@ var checkCases = map[string][]checkCase{
 			in.Old = oldCert()
 			in.Old.DNSNames = []string{"mail.contoso.com", "ex01.contoso.com"}
 			self := exchangeCert("EX01", tpSelf, "CN=EX01", "CN=EX01", "IMAP, POP, IIS, SMTP", "True", 1)
-			p, _ := get(self, "CertificateDomains")
+			p, _ := self.Get("CertificateDomains")
 			p.Value.List = []string{"EX01", "EX01.contoso.com"}
 			in.Exports = files(self, receiveConnector("EX01", "Default EX01", 10, "", "EX01.contoso.com"))
 			return in

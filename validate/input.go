@@ -107,8 +107,18 @@ func (in *Input) minDays() int {
 
 // ---- property access ----
 
-// get returns the object's property with the given name (case-insensitive, as PowerShell).
-func get(o *export.Object, name string) (*export.Property, bool) { return o.Get(name) }
+// get returns the object's property with the given name (case-insensitive, as PowerShell). Every
+// property a check reads is read through get.
+func get(o *export.Object, name string) (*export.Property, bool) {
+	if readHook != nil {
+		readHook(o.Kind, name)
+	}
+	return o.Get(name)
+}
+
+// readHook, when set (by the package's tests), is told of every property read through get, so
+// that a test fails when a check reads a property checkedProperties does not list.
+var readHook func(k export.Kind, name string)
 
 // text returns the property's text: "" when absent or null, the items joined by ", " for a list.
 func text(o *export.Object, name string) string {

@@ -18,6 +18,9 @@ type inputs struct {
 	certs    []*cert.File
 	exports  []*export.File
 	warnings []string // about input files, "FILE: message"
+	// keep, when set, is handed every export object as it is read, before the next one is read
+	// (validate.Slim: a fleet-scale validate keeps only the properties its checks read).
+	keep func(*export.Object)
 }
 
 // inputFile is one file to read, and whether the user named it (a file found inside a folder whose
@@ -61,11 +64,17 @@ func expand(args []string) ([]inputFile, error) {
 
 // readInputs reads certificates and exports, telling them apart by content. pw serves every PFX.
 func readInputs(e *env, args []string, pw *passwordSource) (*inputs, error) {
+	return readInputsKeep(e, args, pw, nil)
+}
+
+// readInputsKeep is readInputs that hands every export object to keep (when not nil) as soon as
+// it is read; exports are streamed, so an object's text is dropped once keep has had it.
+func readInputsKeep(e *env, args []string, pw *passwordSource, keep func(*export.Object)) (*inputs, error) {
 	files, err := expand(args)
 	if err != nil {
 		return nil, err
 	}
-	in := &inputs{}
+	in := &inputs{keep: keep}
 	for _, f := range files {
 		if err := in.read(e, f, pw); err != nil {
 			return nil, err
@@ -96,11 +105,19 @@ func (in *inputs) read(e *env, f inputFile, pw *passwordSource) error {
 		in.certs = append(in.certs, cf)
 		return nil
 	}
+	var objs []*export.Object
+	add := func(o *export.Object) error {
+		if in.keep != nil {
+			in.keep(o)
+		}
+		objs = append(objs, o)
+		return nil
+	}
 	var xf *export.File
 	if f.path == "-" {
-		xf, err = export.Read("-", io.MultiReader(bytes.NewReader(head), e.stdin))
+		xf, err = export.Stream("-", io.MultiReader(bytes.NewReader(head), e.stdin), add)
 	} else {
-		xf, err = export.ReadFile(f.path)
+		xf, err = export.StreamFile(f.path, add)
 	}
 	if err != nil {
 		if !f.named && errors.Is(err, export.ErrUnknownFormat) {
@@ -109,6 +126,7 @@ func (in *inputs) read(e *env, f inputFile, pw *passwordSource) error {
 		}
 		return fileError(f.path, err)
 	}
+	xf.Objects = objs
 	in.exports = append(in.exports, xf)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"certswap/validate"
 	"certswap/validate/cert"
+	"certswap/validate/export"
 	"certswap/validate/report"
 )
 
@@ -22,6 +23,9 @@ type changeFlags struct {
 	minDays       int
 	pw, oldPw     passwordSource
 	allowFindings bool
+	// slim keeps of each export object only what validate's checks read (validate.Slim); set by
+	// validate, whose report is all that is made of the objects.
+	slim bool
 }
 
 func addChangeFlags(fs *pflag.FlagSet, f *changeFlags) {
@@ -101,7 +105,11 @@ func loadChange(e *env, f *changeFlags, args []string) (*validate.Input, *inputs
 			in.Old, in.OldFile = of.Leaves[0], f.old
 		}
 	}
-	ins, err := readInputs(e, args, &f.pw)
+	var keep func(*export.Object)
+	if f.slim {
+		keep = validate.Slim
+	}
+	ins, err := readInputsKeep(e, args, &f.pw, keep)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,6 +158,7 @@ func runValidate(e *env, args []string) error {
 	if len(args) == 0 {
 		return usageErrorf("validate: no EXPORT given (see 'certswap help validate')")
 	}
+	f.slim = true
 	in, ins, err := loadChange(e, &f.changeFlags, args)
 	if err != nil {
 		return err
