@@ -155,8 +155,9 @@ type eightBitReader struct {
 	enc     string
 	mode    int
 	carry   []byte // an incomplete UTF-8 sequence at the end of the last chunk
-	buf     []byte
+	buf     []byte // where a read too small for the caller's buffer goes
 	pending []byte // converted output not yet returned
+	conv    []byte // the last chunk of Windows-1252 text, converted
 	eof     bool
 	lines   int // line ends in the chunks checked so far
 }
@@ -192,13 +193,19 @@ func (e *eightBitReader) Read(p []byte) (int, error) {
 			}
 			return 0, io.EOF
 		}
-		if cap(e.buf) == 0 {
-			e.buf = make([]byte, 32*1024)
+		// The bytes are read and checked in p itself unless p is too small to take a carried
+		// sequence and more; only Windows-1252 text is converted elsewhere.
+		buf := p
+		if len(p) < 64 {
+			if cap(e.buf) == 0 {
+				e.buf = make([]byte, 4096)
+			}
+			buf = e.buf[:cap(e.buf)]
 		}
-		chunk := e.buf[:copy(e.buf, e.carry)]
+		chunk := buf[:copy(buf, e.carry)]
 		e.carry = nil
-		n, err := e.r.Read(e.buf[len(chunk):cap(e.buf)])
-		chunk = e.buf[:len(chunk)+n]
+		n, err := e.r.Read(buf[len(chunk):])
+		chunk = buf[:len(chunk)+n]
 		if err == io.EOF {
 			e.eof = true
 		} else if err != nil {
@@ -211,10 +218,14 @@ func (e *eightBitReader) Read(p []byte) (int, error) {
 		if len(out) == 0 {
 			continue
 		}
-		// out may alias e.buf; hand it out before the next read.
+		// out is a prefix of p, a prefix of e.buf or converted text: hand it out before the
+		// next read.
+		if len(p) > 0 && &out[0] == &p[0] {
+			return len(out), nil
+		}
 		n = copy(p, out)
 		if n < len(out) {
-			e.pending = append([]byte(nil), out[n:]...)
+			e.pending = append(e.pending[:0], out[n:]...)
 		}
 		return n, nil
 	}
@@ -263,7 +274,8 @@ func (e *eightBitReader) check(b []byte) ([]byte, error) {
 	}
 	e.lines += bytes.Count(b, []byte{'\n'})
 	if e.mode == mode1252 {
-		return appendCP1252(nil, b), nil
+		e.conv = appendCP1252(e.conv[:0], b)
+		return e.conv, nil
 	}
 	return b, nil
 }

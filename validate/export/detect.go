@@ -100,7 +100,8 @@ const repairWindow = 400
 type lineSource struct {
 	br      *bufio.Reader
 	n       int // raw lines read
-	queue   []line
+	queue   []line // queue[head:] are the lines read ahead, still to come
+	head    int
 	eof     bool
 	err     error
 	decided bool
@@ -160,6 +161,8 @@ func (a *lineArena) addString(t string) string {
 func (s *lineSource) release() {
 	old := s.arena.buf
 	s.arena.buf = s.arena.spare[:0]
+	s.queue = s.queue[:copy(s.queue, s.queue[s.head:])]
+	s.head = 0
 	for i := range s.queue {
 		s.queue[i].text = s.arena.addString(s.queue[i].text)
 	}
@@ -321,12 +324,16 @@ func (s *lineSource) fill(k int) bool {
 	if !s.decided {
 		s.decide()
 	}
-	for len(s.queue) < k {
+	for len(s.queue)-s.head < k {
 		l, ok := s.rawLine()
 		if !ok {
 			return false
 		}
 		if l2, keep := s.repair(l); keep {
+			if s.head >= 64 {
+				s.queue = s.queue[:copy(s.queue, s.queue[s.head:])]
+				s.head = 0
+			}
 			s.queue = append(s.queue, l2)
 		}
 	}
@@ -338,7 +345,7 @@ func (s *lineSource) peek(i int) (line, bool) {
 	if !s.fill(i + 1) {
 		return line{}, false
 	}
-	return s.queue[i], true
+	return s.queue[s.head+i], true
 }
 
 // next returns the next line.
@@ -346,12 +353,9 @@ func (s *lineSource) next() (line, bool) {
 	if !s.fill(1) {
 		return line{}, false
 	}
-	l := s.queue[0]
-	if len(s.queue) == 1 {
-		s.queue = s.queue[:0]
-	} else {
-		copy(s.queue, s.queue[1:])
-		s.queue = s.queue[:len(s.queue)-1]
+	l := s.queue[s.head]
+	if s.head++; s.head == len(s.queue) {
+		s.queue, s.head = s.queue[:0], 0
 	}
 	return l, true
 }

@@ -35,7 +35,7 @@ type listParser struct {
 	lastKind  Kind
 
 	props []rawProp         // the properties of the object being read (reused)
-	names map[string]string // interned property names
+	names map[string]string // interned property names, by their padded labels
 }
 
 // rawProp is one property as laid out on its lines, before its value is rebuilt.
@@ -214,7 +214,7 @@ func (lp *listParser) newProp(props []rawProp, col int, l line) []rawProp {
 		props = append(props, rawProp{})
 	}
 	p := &props[len(props)-1]
-	*p = rawProp{name: lp.intern(strings.TrimRight(l.text[:col-1], " ")), line: l.n, firstCells: cells(l.text), conts: p.conts[:0]}
+	*p = rawProp{name: lp.intern(l.text[:col-1]), line: l.n, firstCells: cells(l.text), conts: p.conts[:0]}
 	if len(l.text) > col+2 {
 		p.first = l.text[col+2:]
 	}
@@ -241,19 +241,19 @@ func (lp *listParser) addCont(p *rawProp, l line, text string, maxCells int) int
 // labels must not grow it without end.
 const maxInterned = 4096
 
-// intern returns name as a string of its own, the same one for every object of the file: the
-// ~60 labels of an object repeat in every object, and name itself lies in a line buffer that
-// is reused.
-func (lp *listParser) intern(name string) string {
-	if v, ok := lp.names[name]; ok {
+// intern returns the property name of a label padded with blanks as a string of its own, the
+// same one for every object of the file: the ~60 labels of an object repeat in every object,
+// padded alike, and the label itself lies in a line buffer that is reused.
+func (lp *listParser) intern(padded string) string {
+	if v, ok := lp.names[padded]; ok {
 		return v
 	}
-	v := strings.Clone(name)
+	v := strings.Clone(strings.TrimRight(padded, " "))
 	if lp.names == nil {
 		lp.names = make(map[string]string, 64)
 	}
 	if len(lp.names) < maxInterned {
-		lp.names[v] = v
+		lp.names[strings.Clone(padded)] = v
 	}
 	return v
 }
@@ -336,7 +336,7 @@ func (lp *listParser) rebuild(p *rawProp, indent int, values *strings.Builder, p
 		prop.Lossy = LossyTruncatedCollection
 	case isMasked(p.name, v):
 		prop.Lossy = LossyMasked
-	case indent >= 4 && hasBlankRun(v, indent):
+	case indent >= 4 && strings.Contains(v, "    ") && hasBlankRun(v, indent):
 		prop.Lossy = LossyJoinedLine
 	case strings.EqualFold(p.name, "TlsCertificateName") && v != "" && !strings.Contains(v, "<I>") && !strings.Contains(v, "<S>"):
 		prop.Lossy = LossyTagsStripped
