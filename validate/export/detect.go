@@ -99,7 +99,7 @@ const repairWindow = 400
 // copies need (notes/powershell-exports.md a.6) once the first lines have shown them.
 type lineSource struct {
 	br      *bufio.Reader
-	n       int // raw lines read
+	n       int    // raw lines read
 	queue   []line // queue[head:] are the lines read ahead, still to come
 	head    int
 	eof     bool
