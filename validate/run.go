@@ -120,6 +120,11 @@ func runChecks(in *Input, table []*Check) (*Report, error) {
 		}
 	}
 
+	// Each check's findings are completed where they are, then copied once into a report slice
+	// of the exact size (a fleet run has 100,000s of findings; growing one slice copied them
+	// again and again).
+	parts := make([][]Finding, 0, len(table))
+	total := 0
 	for _, c := range table {
 		sev := c.Severity(st)
 		if sev == SeverityNone {
@@ -129,7 +134,8 @@ func runChecks(in *Input, table []*Check) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range fs {
+		for i := range fs {
+			f := &fs[i]
 			f.ID, f.Product = c.ID, c.Product
 			if f.Severity == SeverityNone {
 				f.Severity = sev
@@ -140,8 +146,14 @@ func runChecks(in *Input, table []*Check) (*Report, error) {
 			if f.Change != nil && f.Change.Product == "" {
 				f.Change.Product = c.Product
 			}
-			r.Findings = append(r.Findings, f)
 		}
+		parts = append(parts, fs)
+		total += len(fs)
+	}
+	r.Findings = make([]Finding, 0, total)
+	for i, fs := range parts {
+		r.Findings = append(r.Findings, fs...)
+		parts[i] = nil
 	}
 	sortFindings(r.Findings)
 	for _, f := range r.Findings {

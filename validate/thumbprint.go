@@ -30,12 +30,12 @@ type thumbprintValue struct {
 	value string
 }
 
-// thumbprints lists every non-empty, exact thumbprint value of the exports and the --old flag.
-// Lossy values are left to the checks that read them (they report "unknown:").
-func (in *Input) thumbprints() []thumbprintValue {
-	var out []thumbprintValue
+// eachThumbprint calls fn with every non-empty, exact thumbprint value of the exports and the
+// --old flag, in input order. Lossy values are left to the checks that read them (they report
+// "unknown:").
+func (in *Input) eachThumbprint(fn func(thumbprintValue)) {
 	if in.OldThumbprint != "" && in.Old == nil {
-		out = append(out, thumbprintValue{prop: "--old", value: in.OldThumbprint})
+		fn(thumbprintValue{prop: "--old", value: in.OldThumbprint})
 	}
 	for _, f := range in.Exports {
 		if f == nil {
@@ -50,11 +50,10 @@ func (in *Input) thumbprints() []thumbprintValue {
 				if strings.TrimSpace(pr.Value.Text) == "" {
 					continue
 				}
-				out = append(out, thumbprintValue{obj: o, prop: pr.Name, value: pr.Value.Text})
+				fn(thumbprintValue{obj: o, prop: pr.Name, value: pr.Value.Text})
 			}
 		}
 	}
-	return out
 }
 
 // isThumbprintProp is thumbprintProps[strings.ToLower(name)] without lower-casing (an
@@ -110,7 +109,7 @@ var certificateThumbprintInvalid = &Check{
 	After:    SeverityError,
 	Run: func(in *Input) []Finding {
 		var out []Finding
-		for _, t := range in.thumbprints() {
+		in.eachThumbprint(func(t thumbprintValue) {
 			if _, err := cert.CleanThumbprint(t.value); err != nil {
 				where := t.prop
 				if t.obj != nil {
@@ -118,7 +117,7 @@ var certificateThumbprintInvalid = &Check{
 				}
 				out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: %v; it names no certificate", where, t.value, err)))
 			}
-		}
+		})
 		return out
 	},
 }
@@ -134,17 +133,17 @@ var certificateThumbprintCleaned = &Check{
 	After:    SeverityNotice,
 	Run: func(in *Input) []Finding {
 		var out []Finding
-		for _, t := range in.thumbprints() {
+		in.eachThumbprint(func(t thumbprintValue) {
 			cl, err := cert.CleanThumbprint(t.value)
 			if err != nil || len(cl.Removed) == 0 {
-				continue
+				return
 			}
 			where := t.prop
 			if t.obj != nil {
 				where = fmt.Sprintf("%s of %s", t.prop, objectName(t.obj))
 			}
 			out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: certswap removed %s and reads %s; a cmdlet given the value as written finds no certificate", where, t.value, strings.Join(cl.Removed, ", "), cl.Value)))
-		}
+		})
 		return out
 	},
 }
