@@ -7,11 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf16"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
 )
 
 // The encoding names File.Encoding takes.
@@ -51,10 +48,10 @@ func newTextReader(raw io.Reader) (textReader, error) {
 		return &eightBitReader{r: br, enc: EncUTF8BOM, mode: modeUTF8}, nil
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		br.Discard(2)
-		return newUTF16Reader(br, unicode.LittleEndian, EncUTF16LEBOM), nil
+		return newUTF16Reader(br, false, EncUTF16LEBOM), nil
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		br.Discard(2)
-		return newUTF16Reader(br, unicode.BigEndian, EncUTF16BEBOM), nil
+		return newUTF16Reader(br, true, EncUTF16BEBOM), nil
 	}
 	if len(head) >= 2 {
 		var even, odd int
@@ -74,12 +71,12 @@ func newTextReader(raw io.Reader) (textReader, error) {
 			if err := utf16After8Bit(head, first-1); err != nil {
 				return nil, err
 			}
-			return newUTF16Reader(br, unicode.LittleEndian, EncUTF16LE), nil
+			return newUTF16Reader(br, false, EncUTF16LE), nil
 		case even > 0 && even*2 >= units && odd*16 < even:
 			if err := utf16After8Bit(head, first); err != nil {
 				return nil, err
 			}
-			return newUTF16Reader(br, unicode.BigEndian, EncUTF16BE), nil
+			return newUTF16Reader(br, true, EncUTF16BE), nil
 		case even+odd > 0:
 			if first >= 16 && len(head)-first >= 16 && utf16Pattern(head[first-1:]) {
 				return nil, errUTF16After8Bit(head[:first-1])
@@ -292,103 +289,180 @@ func appendCP1252(dst, b []byte) []byte {
 			dst = append(dst, c)
 			continue
 		}
-		dst = utf8.AppendRune(dst, charmap.Windows1252.DecodeByte(c))
+		r := rune(c)
+		if c < 0xA0 {
+			r = cp1252[c-0x80]
+		}
+		dst = utf8.AppendRune(dst, r)
 	}
 	return dst
 }
 
-// utf16Checker passes UTF-16 bytes through in whole code units and refuses an odd length, an
-// unpaired surrogate, and 8-bit text appended to the UTF-16 text.
-type utf16Checker struct {
-	r        io.Reader
-	big      bool
-	carry    byte
-	hasCarry bool
-	high     bool // the last unit was a high surrogate
-	run      printable8Run
-	lines    int // line ends passed so far
-	eof      bool
+// cp1252 maps the Windows-1252 bytes 0x80 to 0x9F to Unicode (the bytes from 0xA0 are
+// U+00A0 to U+00FF); the five bytes the code page leaves undefined become U+FFFD.
+var cp1252 = [32]rune{
+	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
 }
 
-func newUTF16Reader(r io.Reader, order unicode.Endianness, enc string) textReader {
-	c := &utf16Checker{r: r, big: order == unicode.BigEndian}
-	dec := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder()
-	return &utf16Reader{Reader: transform.NewReader(c, dec), enc: enc}
-}
-
+// utf16Reader decodes UTF-16 (little- or big-endian) to UTF-8 as it reads, and refuses an
+// odd length, an unpaired surrogate, and 8-bit text appended to the UTF-16 text, each with the
+// line it is on.
 type utf16Reader struct {
-	io.Reader
-	enc string
+	br    *bufio.Reader
+	enc   string
+	big   bool
+	high  uint16 // a high surrogate whose low half is still to come (0: none)
+	lines int    // line ends decoded so far
+	run   printable8Run
+	small []byte // decoded text not yet handed out (for a caller's buffer under 4 bytes)
+	err   error  // the error every later read returns
+}
+
+// newUTF16Reader returns a reader of the UTF-16 text in br as UTF-8; big selects big-endian.
+func newUTF16Reader(br *bufio.Reader, big bool, enc string) textReader {
+	return &utf16Reader{br: br, big: big, enc: enc}
 }
 
 // Encoding names the UTF-16 variant found.
 func (u *utf16Reader) Encoding() string { return u.enc }
 
-// Read passes whole, checked UTF-16 code units through.
-func (c *utf16Checker) Read(p []byte) (int, error) {
-	if c.eof {
-		return 0, io.EOF
+// Read decodes the next code units into p.
+func (u *utf16Reader) Read(p []byte) (int, error) {
+	if len(u.small) > 0 {
+		n := copy(p, u.small)
+		u.small = u.small[n:]
+		return n, nil
 	}
-	if len(p) < 2 {
-		return 0, io.ErrShortBuffer
+	if u.err != nil {
+		return 0, u.err
 	}
-	start := 0
-	if c.hasCarry {
-		p[0] = c.carry
-		c.hasCarry = false
-		start = 1
+	if len(p) < utf8.UTFMax {
+		// Too small for a character: decode into a buffer of its own and hand it out from there.
+		var buf [utf8.UTFMax]byte
+		n, err := u.Read(buf[:])
+		u.small = append(u.small[:0], buf[:n]...)
+		k := copy(p, u.small)
+		u.small = u.small[k:]
+		return k, err
 	}
-	n, err := c.r.Read(p[start:])
-	n += start
-	if err == io.EOF {
-		c.eof = true
-	} else if err != nil {
-		return 0, err
-	}
-	if n%2 == 1 {
-		if c.eof {
-			return 0, &ParseError{Line: c.lines + 1, Err: errors.New("UTF-16 text of odd length (8-bit text appended to it?)")}
+	for {
+		in, err := u.br.Peek(2)
+		switch {
+		case len(in) == 1 && err == io.EOF:
+			u.err = &ParseError{Line: u.lines + 1, Err: errors.New("UTF-16 text of odd length (8-bit text appended to it?)")}
+			return 0, u.err
+		case len(in) == 0 && err == io.EOF:
+			if u.high != 0 {
+				u.err = &ParseError{Line: u.lines + 1, Err: errors.New("unpaired UTF-16 surrogate at the end")}
+			} else {
+				u.err = io.EOF
+			}
+			return 0, u.err
+		case len(in) < 2:
+			u.err = err
+			return 0, err
 		}
-		c.carry, c.hasCarry = p[n-1], true
-		n--
+		in, _ = u.br.Peek(u.br.Buffered())
+		n, used, err := u.decode(p, in)
+		u.br.Discard(used)
+		if err != nil {
+			u.err = err
+			if n == 0 {
+				return 0, err
+			}
+			return n, nil // the text before the error first; the error at the next read
+		}
+		if n > 0 {
+			return n, nil
+		}
+		// A high surrogate was the last whole unit: read on for its low half.
 	}
-	for i := 0; i < n; i += 2 {
-		var u uint16
-		if c.big {
-			u = uint16(p[i])<<8 | uint16(p[i+1])
+}
+
+// decode decodes the whole code units of in into p as far as p has room, and returns the bytes
+// written, the bytes of in used, and the error found at the unit it stopped at.
+func (u *utf16Reader) decode(p, in []byte) (n, used int, err error) {
+	i, o := 0, 0
+	// ASCII, four units at a time: each has a zero high byte, so none is a surrogate, none is
+	// part of a run of 8-bit text, and each is one byte of UTF-8.
+	mask := uint64(0xFF80FF80FF80FF80)
+	shift := 0
+	if u.big {
+		mask, shift = 0x80FF80FF80FF80FF, 8
+	}
+	for {
+		if u.high == 0 {
+			ascii := false
+			for len(in)-i >= 8 && len(p)-o >= 4 {
+				w := binary.LittleEndian.Uint64(in[i:])
+				if w&mask != 0 {
+					break
+				}
+				w >>= shift
+				b0, b1, b2, b3 := byte(w), byte(w>>16), byte(w>>32), byte(w>>48)
+				p[o], p[o+1], p[o+2], p[o+3] = b0, b1, b2, b3
+				if b0 == '\n' || b1 == '\n' || b2 == '\n' || b3 == '\n' {
+					u.lines += newline(b0) + newline(b1) + newline(b2) + newline(b3)
+				}
+				i += 8
+				o += 4
+				ascii = true
+			}
+			if ascii {
+				u.run = printable8Run{}
+			}
+		}
+		if len(in)-i < 2 || len(p)-o < utf8.UTFMax {
+			return o, i, nil
+		}
+		var c uint16
+		if u.big {
+			c = uint16(in[i])<<8 | uint16(in[i+1])
 		} else {
-			u = uint16(p[i+1])<<8 | uint16(p[i])
+			c = uint16(in[i+1])<<8 | uint16(in[i])
 		}
 		switch {
-		case u >= 0xD800 && u < 0xDC00:
-			if c.high {
-				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
+		case c >= 0xD800 && c < 0xDC00:
+			if u.high != 0 {
+				return o, i, &ParseError{Line: u.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
 			}
-			c.high = true
-		case u >= 0xDC00 && u < 0xE000:
-			if !c.high {
-				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
+			u.high = c
+		case c >= 0xDC00 && c < 0xE000:
+			if u.high == 0 {
+				return o, i, &ParseError{Line: u.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
 			}
-			c.high = false
+			o += utf8.EncodeRune(p[o:], utf16.DecodeRune(rune(u.high), rune(c)))
+			u.high = 0
 		default:
-			if c.high {
-				return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
+			if u.high != 0 {
+				return o, i, &ParseError{Line: u.lines + 1, Err: errors.New("unpaired UTF-16 surrogate")}
+			}
+			if c < utf8.RuneSelf {
+				p[o] = byte(c)
+				o++
+				if c == '\n' {
+					u.lines++
+				}
+			} else {
+				o += utf8.EncodeRune(p[o:], rune(c))
 			}
 		}
-		if u == '\n' {
-			c.lines++
+		if u.run.add(byte(c), byte(c>>8)) && u.run.eightBit() {
+			return o, i, &ParseError{Line: u.lines + 1, Err: errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")}
 		}
-		if c.run.add(byte(u), byte(u>>8)) && c.run.eightBit() {
-			return 0, &ParseError{Line: c.lines + 1, Err: errors.New("encoding changes part-way: 8-bit text inside UTF-16 text")}
-		}
+		i += 2
 	}
-	if c.eof && c.high {
-		return 0, &ParseError{Line: c.lines + 1, Err: errors.New("unpaired UTF-16 surrogate at the end")}
+}
+
+// newline is 1 for a line feed, else 0.
+func newline(b byte) int {
+	if b == '\n' {
+		return 1
 	}
-	if c.eof && n == 0 {
-		return 0, io.EOF
-	}
-	return n, nil
+	return 0
 }
 
 // printable8 reports whether b is a printable ASCII byte or a line-end byte.

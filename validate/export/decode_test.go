@@ -2,9 +2,13 @@ package export
 
 import (
 	"bytes"
+	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // le and be encode s as UTF-16 without a BOM, with the standard library's utf16 package.
@@ -147,5 +151,129 @@ func TestEncodingChangeOrder(t *testing.T) {
 				t.Errorf("error %q, want it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestUTF16Decoder reads text with ASCII runs, BMP characters and surrogate pairs, encoded by
+// the standard library's unicode/utf16, through the UTF-16 reader in both byte orders, with and
+// without a BOM, from sources that return one byte or half the request at a time and into
+// buffers of every small size: it must give back the text exactly.
+func TestUTF16Decoder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"Name       : ", "Zürich", "\r\n", "ぁあぃ", "𝄞", "😀x", "\ufeff", "EX01\\Default Frontend", "€‘’", " ", strings.Repeat("a", 40)}
+	var sb strings.Builder
+	for sb.Len() < 20000 {
+		sb.WriteString(pieces[rng.IntN(len(pieces))])
+	}
+	// BOM-less detection needs the pattern of NULs: start with ASCII lines.
+	text := strings.Repeat("Identity   : EX01\\Client Frontend EX01\r\n", 20) + sb.String()
+	encs := []struct {
+		name string
+		data []byte
+		enc  string
+	}{
+		{"le-bom", cat([]byte{0xFF, 0xFE}, le(text)), EncUTF16LEBOM},
+		{"be-bom", cat([]byte{0xFE, 0xFF}, be(text)), EncUTF16BEBOM},
+		{"le", le(text), EncUTF16LE},
+		{"be", be(text), EncUTF16BE},
+	}
+	sources := []struct {
+		name string
+		wrap func(io.Reader) io.Reader
+	}{
+		{"whole", func(r io.Reader) io.Reader { return r }},
+		{"one-byte", iotest.OneByteReader},
+		{"half", iotest.HalfReader},
+	}
+	for _, e := range encs {
+		for _, src := range sources {
+			for _, size := range []int{1, 2, 3, 5, 4096} {
+				tr, err := newTextReader(src.wrap(bytes.NewReader(e.data)))
+				if err != nil {
+					t.Fatalf("%s/%s: %v", e.name, src.name, err)
+				}
+				var out []byte
+				buf := make([]byte, size)
+				for {
+					n, err := tr.Read(buf)
+					out = append(out, buf[:n]...)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						t.Fatalf("%s/%s/%d: %v", e.name, src.name, size, err)
+					}
+				}
+				if string(out) != text {
+					t.Errorf("%s/%s/%d: text differs (%d bytes, want %d)", e.name, src.name, size, len(out), len(text))
+				}
+				if tr.Encoding() != e.enc {
+					t.Errorf("%s: encoding %q, want %q", e.name, tr.Encoding(), e.enc)
+				}
+			}
+		}
+	}
+}
+
+// TestUTF16RefusedWherever puts each refused UTF-16 unit at every offset of a chunk boundary
+// (the reader gets one byte at a time or half of what it asks) and checks the error and its line.
+func TestUTF16RefusedWherever(t *testing.T) {
+	head := le("Name : a\r\nSite : b")
+	cases := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"low-alone", cat([]byte{0xFF, 0xFE}, head, []byte{0x00, 0xDC}, le("\r\n")), "line 2: unpaired UTF-16 surrogate"},
+		{"high-then-ascii", cat([]byte{0xFF, 0xFE}, head, []byte{0x00, 0xD8}, le("x\r\n")), "line 2: unpaired UTF-16 surrogate"},
+		{"high-high", cat([]byte{0xFF, 0xFE}, head, []byte{0x00, 0xD8, 0x00, 0xD8}, le("\r\n")), "line 2: unpaired UTF-16 surrogate"},
+		{"high-at-end", cat([]byte{0xFF, 0xFE}, head, le("\r\n"), []byte{0x00, 0xD8}), "line 3: unpaired UTF-16 surrogate at the end"},
+		{"odd", cat([]byte{0xFF, 0xFE}, head, le("\r\n"), []byte{'x'}), "line 3: UTF-16 text of odd length"},
+		{"odd-be", cat([]byte{0xFE, 0xFF}, be("Name : a\r\nSite : b\r\n"), []byte{'x'}), "line 3: UTF-16 text of odd length"},
+		{"8bit-inside", cat([]byte{0xFF, 0xFE}, head, le("\r\n"), []byte("City       : appended with >> here\r\n")), "line 3: encoding changes part-way: 8-bit text inside UTF-16 text"},
+	}
+	for _, c := range cases {
+		for _, wrap := range []func(io.Reader) io.Reader{func(r io.Reader) io.Reader { return r }, iotest.OneByteReader, iotest.HalfReader} {
+			_, err := Read("x.txt", wrap(bytes.NewReader(c.in)))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+			}
+		}
+	}
+}
+
+// TestWindows1252 reads every byte from 0x80 to 0xFF as Windows-1252 text. The expected
+// characters are those `iconv -f CP1252 -t UTF-32BE` gives for each byte (glibc 2.36); the five
+// bytes iconv refuses (0x81, 0x8D, 0x8F, 0x90, 0x9D) are U+FFFD, as golang.org/x/text's charmap
+// gave them before the reader had its own table.
+func TestWindows1252(t *testing.T) {
+	iconv := map[byte]rune{
+		0x80: 0x20AC, 0x82: 0x201A, 0x83: 0x192, 0x84: 0x201E, 0x85: 0x2026, 0x86: 0x2020, 0x87: 0x2021,
+		0x88: 0x2C6, 0x89: 0x2030, 0x8A: 0x160, 0x8B: 0x2039, 0x8C: 0x152, 0x8E: 0x17D,
+		0x91: 0x2018, 0x92: 0x2019, 0x93: 0x201C, 0x94: 0x201D, 0x95: 0x2022, 0x96: 0x2013, 0x97: 0x2014,
+		0x98: 0x2DC, 0x99: 0x2122, 0x9A: 0x161, 0x9B: 0x203A, 0x9C: 0x153, 0x9E: 0x17E, 0x9F: 0x178,
+	}
+	var raw []byte
+	var want strings.Builder
+	for b := 0x80; b <= 0xFF; b++ {
+		raw = append(raw, byte(b))
+		r, ok := iconv[byte(b)]
+		switch {
+		case b >= 0xA0:
+			r = rune(b)
+		case !ok:
+			r = utf8.RuneError
+		}
+		want.WriteRune(r)
+	}
+	f, err := Read("x.txt", bytes.NewReader(cat([]byte("Name : "), raw, []byte("\r\n"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Encoding != EncWindows1252 {
+		t.Errorf("encoding %q", f.Encoding)
+	}
+	if got := f.Objects[0].Text("Name"); got != want.String() {
+		t.Errorf("Name = %q\nwant   %q", got, want.String())
 	}
 }
