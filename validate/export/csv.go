@@ -14,24 +14,27 @@ const csvListLossy = "collection written as its type name: Export-Csv lost the i
 // csvJoinedLossy is the Lossy reason of a collection whose items hold blanks, joined with blanks.
 const csvJoinedLossy = "collection joined with blanks: its items hold blanks themselves, so where one ends is lost; export with Export-Clixml"
 
-// csvBlankFreeLists are collection properties of the exported cmdlets whose items never hold a
+// csvBlankFreeList reports whether k (lower case) is a collection property of the exported cmdlets whose items never hold a
 // blank, comma or bar (bindings, domains, server names, IP ranges, address spaces, connection
 // settings). In a remote session Export-Csv writes such a collection, deserialized, as its items
 // joined by $OFS (a blank), and export scripts join them with ',' or '|' (Posh365), so the items
 // come back exactly by splitting there.
-var csvBlankFreeLists = map[string]bool{
-	"bindings": true, "certificatedomains": true, "remoteipranges": true, "addressspaces": true,
-	"smarthosts": true, "connecteddomains": true, "sourcetransportservers": true,
-	"receivingtransportservers": true, "sendingtransportservers": true, "clientaccessservers": true,
-	"edgetransportservers": true, "domains": true, "features": true, "tlsdomaincapabilities": true,
-	"externalconnectionsettings": true, "internalconnectionsettings": true, "sslbindings": true,
-	"unencryptedortlsbindings": true, "dnsnamelist": true, "externalipaddresses": true,
-	"connectedserversname": true,
+func csvBlankFreeList(k string) bool {
+	switch k {
+	case "bindings", "certificatedomains", "remoteipranges", "addressspaces", "smarthosts",
+		"connecteddomains", "sourcetransportservers", "receivingtransportservers",
+		"sendingtransportservers", "clientaccessservers", "edgetransportservers", "domains",
+		"features", "tlsdomaincapabilities", "externalconnectionsettings",
+		"internalconnectionsettings", "sslbindings", "unencryptedortlsbindings", "dnsnamelist",
+		"externalipaddresses", "connectedserversname":
+		return true
+	}
+	return false
 }
 
-// csvBlankLists are collection properties whose items may hold blanks: joined with blanks they
-// cannot be split again.
-var csvBlankLists = map[string]bool{"wiasupporteduseragents": true}
+// csvBlankList reports whether k (lower case) is a collection property whose items may hold
+// blanks: joined with blanks they cannot be split again.
+func csvBlankList(k string) bool { return k == "wiasupporteduseragents" }
 
 // csvField is one field of a CSV record.
 type csvField struct {
@@ -246,7 +249,7 @@ func parseCSV(name string, text []byte) ([]*Object, []Warning, error) {
 				pr.Value = Value{Text: f.text}
 				pr.Lossy = csvListLossy
 				o.Warnings = append(o.Warnings, PropertyWarning{Property: pr.Name, Line: pr.Line, Message: csvListLossy})
-			case csvBlankFreeLists[strings.ToLower(pr.Name)]:
+			case csvBlankFreeList(strings.ToLower(pr.Name)):
 				items := strings.FieldsFunc(f.text, func(r rune) bool { return r == ' ' || r == ',' || r == '|' })
 				if items == nil {
 					items = []string{}
@@ -256,7 +259,7 @@ func parseCSV(name string, text []byte) ([]*Object, []Warning, error) {
 					o.Warnings = append(o.Warnings, PropertyWarning{Property: pr.Name, Line: pr.Line,
 						Message: fmt.Sprintf("read as %d items: Export-Csv joins a deserialized collection's items with blanks ($OFS), scripts often with ',' or '|'", len(items))})
 				}
-			case csvBlankLists[strings.ToLower(pr.Name)] && strings.Contains(f.text, " "):
+			case csvBlankList(strings.ToLower(pr.Name)) && strings.Contains(f.text, " "):
 				pr.Value = Value{Text: f.text}
 				pr.Lossy = csvJoinedLossy
 				o.Warnings = append(o.Warnings, PropertyWarning{Property: pr.Name, Line: pr.Line, Message: csvJoinedLossy})
@@ -277,7 +280,7 @@ func parseCSV(name string, text []byte) ([]*Object, []Warning, error) {
 // csvIsListTypeName reports whether a cell holds the type name of a collection, which is what
 // Export-Csv writes for a collection (ToString of the collection).
 func csvIsListTypeName(s string) bool {
-	if !jsonTypeName.MatchString(s) {
+	if !isJSONTypeName(s) {
 		return false
 	}
 	return strings.HasSuffix(s, "[]") || strings.Contains(s, "`") ||

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,23 +22,54 @@ const jsonObjectLossy = "object written as its properties: ConvertTo-Json does n
 // jsonEnumLossy is the Lossy reason of an enum written as a number.
 const jsonEnumLossy = "enum written as its number: ConvertTo-Json lost its names; export with Export-Clixml, or ConvertTo-Json -EnumsAsStrings on PowerShell 7"
 
-// jsonEnumProps are properties of the exported cmdlets whose values are enums, which
+// jsonEnumProp reports whether k (lower case) is a property of the exported cmdlets whose values are enums, which
 // ConvertTo-Json writes as numbers unless -EnumsAsStrings (PowerShell 6+) is given (notes b.4).
-var jsonEnumProps = map[string]bool{
-	"authmechanism": true, "permissiongroups": true, "services": true, "status": true, "rootcatype": true,
-	"transportrole": true, "tlsauthlevel": true, "protocollogginglevel": true, "externalpreauthentication": true,
-	"backendserverauthenticationmode": true, "clientcertificateauthenticationbindingmode": true,
-	"objectstate": true, "smarthostauthmechanism": true, "messageratesource": true, "connectortype": true,
-	"logintype": true, "certificatetype": true, "storelocation": true, "storename": true,
+func jsonEnumProp(k string) bool {
+	switch k {
+	case "authmechanism", "permissiongroups", "services", "status", "rootcatype", "transportrole",
+		"tlsauthlevel", "protocollogginglevel", "externalpreauthentication",
+		"backendserverauthenticationmode", "clientcertificateauthenticationbindingmode",
+		"objectstate", "smarthostauthmechanism", "messageratesource", "connectortype",
+		"logintype", "certificatetype", "storelocation", "storename":
+		return true
+	}
+	return false
 }
 
 // jsonTypeName matches the text ConvertTo-Json writes for an object deeper than -Depth whose
 // ToString is its type name ("System.Object[]", "Microsoft.Exchange.Data.MultiValuedProperty`1[[...]]").
-var jsonTypeName = regexp.MustCompile("^(Deserialized\\.|Selected\\.)?(System|Microsoft)(\\.[A-Za-z_][A-Za-z0-9_]*)+(`[0-9]+\\[.*\\])?(\\[\\])?$")
+// It is compiled at its first use, not at package init.
+var jsonTypeName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^(Deserialized\\.|Selected\\.)?(System|Microsoft)(\\.[A-Za-z_][A-Za-z0-9_]*)+(`[0-9]+\\[.*\\])?(\\[\\])?$")
+})
+
+// isJSONTypeName reports whether s matches jsonTypeName; the regexp runs only on text that
+// starts as a type name can.
+func isJSONTypeName(s string) bool {
+	t := strings.TrimPrefix(s, "Deserialized.")
+	if t == s {
+		t = strings.TrimPrefix(s, "Selected.")
+	}
+	if !strings.HasPrefix(t, "System.") && !strings.HasPrefix(t, "Microsoft.") {
+		return false
+	}
+	return jsonTypeName().MatchString(s)
+}
 
 // jsonDate matches a Windows PowerShell 5.1 date, "\/Date(1326441600000)\/" (the JSON escape
-// of the slash already removed).
-var jsonDate = regexp.MustCompile(`^/Date\((-?[0-9]+)([+-][0-9]{4})?\)/$`)
+// of the slash already removed). It is compiled at its first use.
+var jsonDate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/Date\((-?[0-9]+)([+-][0-9]{4})?\)/$`)
+})
+
+// jsonDateMatch returns jsonDate's submatches of s; the regexp runs only on text that starts
+// with "/Date(".
+func jsonDateMatch(s string) []string {
+	if !strings.HasPrefix(s, "/Date(") {
+		return nil
+	}
+	return jsonDate().FindStringSubmatch(s)
+}
 
 // jsonParser holds the state of one ConvertTo-Json file.
 type jsonParser struct {
@@ -240,7 +272,7 @@ func jsonValue(pr *Property, raw json.RawMessage) string {
 		return jsonObjectValue(pr, raw)
 	default: // a number, kept as written
 		pr.Value = Value{Text: string(raw)}
-		if jsonEnumProps[strings.ToLower(pr.Name)] {
+		if jsonEnumProp(strings.ToLower(pr.Name)) {
 			pr.Lossy = jsonEnumLossy
 		}
 	}
@@ -250,12 +282,12 @@ func jsonValue(pr *Property, raw json.RawMessage) string {
 // jsonString converts a JSON string value: a 5.1 date becomes RFC 3339 UTC, a type name or
 // @{...} left by -Depth is kept and marked.
 func jsonString(s string) (text, lossy string) {
-	if m := jsonDate.FindStringSubmatch(s); m != nil {
+	if m := jsonDateMatch(s); m != nil {
 		if ms, err := strconv.ParseInt(m[1], 10, 64); err == nil {
 			return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.999Z07:00"), ""
 		}
 	}
-	if jsonTypeName.MatchString(s) || strings.HasPrefix(s, "@{") && strings.HasSuffix(s, "}") {
+	if isJSONTypeName(s) || strings.HasPrefix(s, "@{") && strings.HasSuffix(s, "}") {
 		return s, jsonTruncated
 	}
 	return s, ""
@@ -314,7 +346,7 @@ func jsonObjectValue(pr *Property, raw json.RawMessage) string {
 			return "rebuilt as \"<I>\" + CertificateIssuer + \"<S>\" + CertificateSubject from the object ConvertTo-Json wrote"
 		}
 		if v, ok := str("value"); ok {
-			if _, hasDT := m["DateTime"]; hasDT && jsonDate.MatchString(v) {
+			if _, hasDT := m["DateTime"]; hasDT && jsonDateMatch(v) != nil {
 				text, _ := jsonString(v)
 				pr.Value = Value{Text: text}
 				return ""

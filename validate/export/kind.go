@@ -140,20 +140,22 @@ func popOrImap(o *Object) Kind {
 	return KindUnknown
 }
 
-// orgKinds are the kinds that belong to the organisation, never to one server (DESIGN.md).
-var orgKinds = map[Kind]bool{
-	KindSendConnector:       true,
-	KindHybridConfiguration: true,
-	KindAuthConfig:          true,
-	KindWapApplication:      true,
+// orgKind reports whether k is a kind that belongs to the organisation, never to one server (DESIGN.md).
+func orgKind(k Kind) bool {
+	switch k {
+	case KindSendConnector, KindHybridConfiguration, KindAuthConfig, KindWapApplication:
+		return true
+	}
+	return false
 }
 
-// identityServerKinds are the kinds whose Identity has the form SERVER\....
-var identityServerKinds = map[Kind]bool{
-	KindExchangeCertificate: true,
-	KindPopSettings:         true,
-	KindImapSettings:        true,
-	KindReceiveConnector:    true,
+// identityServerKind reports whether k is a kind whose Identity has the form SERVER\....
+func identityServerKind(k Kind) bool {
+	switch k {
+	case KindExchangeCertificate, KindPopSettings, KindImapSettings, KindReceiveConnector:
+		return true
+	}
+	return false
 }
 
 // classify sets o.Kind (from the CLIXML type names when they name a kind, else from the property
@@ -195,14 +197,14 @@ func classifyAs(o *Object, k Kind) {
 	}
 
 	o.Server = ""
-	if orgKinds[k] {
+	if orgKind(k) {
 		return
 	}
 	if s := o.Text("Server"); s != "" {
 		o.Server = ServerLabel(jsonName(s))
 		return
 	}
-	if identityServerKinds[k] {
+	if identityServerKind(k) {
 		if id := o.Text("Identity"); id != "" {
 			if i := strings.IndexByte(id, '\\'); i > 0 {
 				o.Server = ServerLabel(id[:i])
@@ -277,7 +279,7 @@ func AssignServers(files []*File) {
 			}
 		}
 		for _, o := range f.Objects {
-			if o.Server != "" || orgKinds[o.Kind] {
+			if o.Server != "" || orgKind(o.Kind) {
 				continue
 			}
 			if server != "" {

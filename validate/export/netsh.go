@@ -12,40 +12,30 @@ const netshHeader = "SSL Certificate bindings:"
 // netshExtended starts an "Extended Properties" sub-block of a binding (Windows Server 2019+).
 const netshExtended = "Extended Properties:"
 
-// netshKeyLabels are the labels of a binding's first line: the binding itself.
-var netshKeyLabels = map[string]bool{
-	"IP:port":                   true,
-	"Hostname:port":             true,
-	"Central Certificate Store": true,
+// netshKeyLabel reports whether k is a label of a binding's first line: the binding itself.
+func netshKeyLabel(k string) bool {
+	switch k {
+	case "IP:port", "Hostname:port", "Central Certificate Store":
+		return true
+	}
+	return false
 }
 
-// netshLabels are the other labels English netsh prints for a binding, from Windows Server 2008
+// netshLabel reports whether k is one of the other labels English netsh prints for a binding, from Windows Server 2008
 // to 2025 (notes/powershell-exports.md, netsh section; `netsh http add sslcert` parameters).
-var netshLabels = map[string]bool{
-	"Certificate Hash":                                       true,
-	"Application ID":                                         true,
-	"Certificate Store Name":                                 true,
-	"Verify Client Certificate Revocation":                   true,
-	"Verify Revocation Using Cached Client Certificate Only": true,
-	"Usage Check":                                            true,
-	"Revocation Freshness Time":                              true,
-	"URL Retrieval Timeout":                                  true,
-	"Ctl Identifier":                                         true,
-	"Ctl Store Name":                                         true,
-	"DS Mapper Usage":                                        true,
-	"Negotiate Client Certificate":                           true,
-	"Reject Connections":                                     true,
-	"Disable HTTP2":                                          true,
-	"Disable QUIC":                                           true,
-	"Disable TLS1.2":                                         true,
-	"Disable TLS1.3":                                         true,
-	"Disable OCSP Stapling":                                  true,
-	"Enable Token Binding":                                   true,
-	"Log Extended Events":                                    true,
-	"Disable Legacy TLS Versions":                            true,
-	"Enable Session Ticket":                                  true,
-	"Disable Session ID":                                     true,
-	"Enable Caching Client Hello":                            true,
+func netshLabel(k string) bool {
+	switch k {
+	case "Certificate Hash", "Application ID", "Certificate Store Name",
+		"Verify Client Certificate Revocation",
+		"Verify Revocation Using Cached Client Certificate Only", "Usage Check",
+		"Revocation Freshness Time", "URL Retrieval Timeout", "Ctl Identifier", "Ctl Store Name",
+		"DS Mapper Usage", "Negotiate Client Certificate", "Reject Connections", "Disable HTTP2",
+		"Disable QUIC", "Disable TLS1.2", "Disable TLS1.3", "Disable OCSP Stapling",
+		"Enable Token Binding", "Log Extended Events", "Disable Legacy TLS Versions",
+		"Enable Session Ticket", "Disable Session ID", "Enable Caching Client Hello":
+		return true
+	}
+	return false
 }
 
 // netshSplit splits "    Label<pad> : value" at the first " : " (a binding such as
@@ -115,7 +105,7 @@ func parseNetsh(name string, text []byte, firstLine int) ([]*Object, []Warning, 
 		if !ok || label == "" {
 			return nil, nil, &ParseError{Line: ln, Err: fmt.Errorf("not a \"Label : value\" line of netsh http show sslcert: %q", trimmed)}
 		}
-		if netshKeyLabels[label] {
+		if netshKeyLabel(label) {
 			finishCur()
 			cur = &Object{File: name, Line: ln}
 			cur.Properties = append(cur.Properties, Property{Name: label, Value: Value{Text: value}, Line: ln})
@@ -130,7 +120,7 @@ func parseNetsh(name string, text []byte, firstLine int) ([]*Object, []Warning, 
 		pname := label
 		if ext >= 0 {
 			pname = fmt.Sprintf("Extended Properties[%d].%s", ext, label)
-		} else if !netshLabels[label] {
+		} else if !netshLabel(label) {
 			return nil, nil, &ParseError{Line: ln, Err: fmt.Errorf("unknown netsh label %q: not a layout certswap reads (only English netsh http show sslcert output is read)", label)}
 		}
 		cur.Properties = append(cur.Properties, Property{Name: pname, Value: Value{Text: value}, Line: ln})
