@@ -166,8 +166,11 @@ func (s *lineSource) release() {
 	for i := range s.queue {
 		s.queue[i].text = s.arena.addString(s.queue[i].text)
 	}
-	for i := range old {
-		old[i] = 0xFF
+	if len(old) > 0 {
+		old[0] = 0xFF
+		for n := 1; n < len(old); n *= 2 {
+			copy(old[n:], old[:n])
+		}
 	}
 	s.arena.spare = old[:0]
 }

@@ -34,8 +34,9 @@ type listParser struct {
 	lastNames []string // property names of the last object classified from scratch
 	lastKind  Kind
 
-	props []rawProp         // the properties of the object being read (reused)
-	names map[string]string // interned property names, by their padded labels
+	props  []rawProp               // the properties of the object being read (reused)
+	names  map[string]internedName // interned property names, by their padded labels
+	labels []internedName          // the last object's labels, by position
 }
 
 // rawProp is one property as laid out on its lines, before its value is rebuilt.
@@ -214,7 +215,10 @@ func (lp *listParser) newProp(props []rawProp, col int, l line) []rawProp {
 		props = append(props, rawProp{})
 	}
 	p := &props[len(props)-1]
-	*p = rawProp{name: lp.intern(l.text[:col-1]), line: l.n, firstCells: cells(l.text), conts: p.conts[:0]}
+	// Field by field, not a struct assignment: the slot is reused, and a whole-struct copy
+	// costs a bulk write barrier while the GC runs.
+	p.name, p.line, p.firstCells = lp.intern(len(props)-1, l.text[:col-1]), l.n, cells(l.text)
+	p.first, p.conts, p.warnings, p.unindented = "", p.conts[:0], nil, false
 	if len(l.text) > col+2 {
 		p.first = l.text[col+2:]
 	}
@@ -241,21 +245,35 @@ func (lp *listParser) addCont(p *rawProp, l line, text string, maxCells int) int
 // labels must not grow it without end.
 const maxInterned = 4096
 
-// intern returns the property name of a label padded with blanks as a string of its own, the
-// same one for every object of the file: the ~60 labels of an object repeat in every object,
-// padded alike, and the label itself lies in a line buffer that is reused.
-func (lp *listParser) intern(padded string) string {
-	if v, ok := lp.names[padded]; ok {
-		return v
+// intern returns the property name of a label padded with blanks, the i-th of its object, as
+// a string of its own, the same one for every object of the file: the ~60 labels of an object
+// repeat, padded alike and in the same order, in every object, and the label itself lies in a
+// line buffer that is reused. The label the last object had at i is tried first, then the map.
+func (lp *listParser) intern(i int, padded string) string {
+	if i < len(lp.labels) && lp.labels[i].label == padded {
+		return lp.labels[i].name
 	}
-	v := strings.Clone(strings.TrimRight(padded, " "))
-	if lp.names == nil {
-		lp.names = make(map[string]string, 64)
+	e, ok := lp.names[padded]
+	if !ok {
+		e = internedName{label: strings.Clone(padded), name: strings.Clone(strings.TrimRight(padded, " "))}
+		if lp.names == nil {
+			lp.names = make(map[string]internedName, 64)
+		}
+		if len(lp.names) < maxInterned {
+			lp.names[e.label] = e
+		}
 	}
-	if len(lp.names) < maxInterned {
-		lp.names[strings.Clone(padded)] = v
+	if i < len(lp.labels) {
+		lp.labels[i] = e
+	} else if i == len(lp.labels) {
+		lp.labels = append(lp.labels, e)
 	}
-	return v
+	return e.name
+}
+
+// internedName is a property name and the padded label it was read from.
+type internedName struct {
+	label, name string
 }
 
 // isPad reports whether t is exactly n blanks: the last line of a value that ends in a line break.
@@ -328,7 +346,7 @@ func (lp *listParser) rebuild(p *rawProp, indent int, values *strings.Builder, p
 			warns = append(warns, "link brackets around a URL removed (a web copy?)")
 		}
 	}
-	prop.Value = Value{Text: v}
+	prop.Value.Text = v // prop is new: the rest of its value is already zero
 	switch {
 	case ambiguous:
 		prop.Lossy = LossyAmbiguousWrap
