@@ -1,8 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -28,7 +27,8 @@ telling them apart by content, and prints what certswap understood: for a certif
 thumbprint, names exactly as Windows prints them, the <I>issuer<S>subject string Exchange stores,
 validity, SANs, key and chain; for an export its format, encoding, objects and warnings.
 Folders are read recursively; a file inside a folder whose kind cannot be told is skipped with a
-warning. --json gives every property exactly as exported.`,
+warning. --json gives every property exactly as exported. Exports past 64 MiB in all are read twice
+(checked, then printed) rather than held in memory, so an export of any size needs little memory.`,
 	flags: func(fs *pflag.FlagSet) {
 		inspectFlags = struct {
 			json bool
@@ -44,47 +44,32 @@ func runInspect(e *env, args []string) error {
 	if len(args) == 0 {
 		return usageErrorf("inspect: no FILE given (see 'certswap help inspect')")
 	}
-	in, err := readInputs(e, args, &inspectFlags.pw)
+	r, err := readInspectInputs(e, args, &inspectFlags.pw)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer // nothing reaches stdout unless every input was read
+	// Nothing reaches stdout unless every input was read: the first pass has checked every
+	// streamed export, and the second pass only prints.
+	w := bufio.NewWriterSize(e.stdout, 64<<10)
 	if inspectFlags.json {
-		doc := inspectJSON{Certificates: []certJSON{}, Exports: []exportJSON{}}
-		for _, cf := range in.certs {
-			doc.Certificates = append(doc.Certificates, certificatesJSON(cf)...)
-		}
-		for _, xf := range in.exports {
-			doc.Exports = append(doc.Exports, exportToJSON(xf))
-		}
-		for _, w := range in.warnings {
-			doc.Warnings = append(doc.Warnings, w)
-		}
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
-			return err
-		}
+		err = writeInspectJSON(w, r)
 	} else {
-		for _, w := range in.warnings {
-			fmt.Fprintf(e.stderr, "certswap: warning: %s\n", w)
+		for _, m := range r.warnings {
+			fmt.Fprintf(e.stderr, "certswap: warning: %s\n", m)
 		}
-		for _, cf := range in.certs {
-			writeCertText(&buf, cf)
+		for _, cf := range r.certs {
+			writeCertText(w, cf)
 		}
-		for _, xf := range in.exports {
-			writeExportText(&buf, e, xf)
+		for _, x := range r.exports {
+			if err = writeExportText(w, e, x); err != nil {
+				break
+			}
 		}
 	}
-	_, err = e.stdout.Write(buf.Bytes())
-	return err
-}
-
-type inspectJSON struct {
-	Certificates []certJSON   `json:"certificates"`
-	Exports      []exportJSON `json:"exports"`
-	Warnings     []string     `json:"warnings,omitempty"`
+	if err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 type chainJSON struct {
