@@ -28,6 +28,12 @@ Set-AuthenticodeSignature writes it, so they run under ExecutionPolicy AllSigned
 place (written beside, flushed, renamed), or copied into --out DIR. An existing signature is replaced.
 The signing certificate needs the codeSigning EKU, its private key, and at least --min-days of validity.
 
+Every file is signed in memory before any is written: a file that cannot be signed leaves all of them
+as they were. In place, each file is then replaced atomically on its own, not the set: a run killed
+part-way leaves some files signed and the others untouched, each one whole (run it again). --out DIR
+appears complete or not at all. A temporary file a killed run left beside a file is removed by the
+next run that writes that file.
+
 No timestamp server is reachable on an air-gapped network: the signature stops validating when the
 signing certificate expires. --timestamp-url is reserved for a future release and is refused today.`,
 	flags: func(fs *pflag.FlagSet) {
