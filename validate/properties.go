@@ -67,31 +67,84 @@ func CheckedProperties(k export.Kind) []string {
 // property stay, in export order, with their values, lines and lossy markers. Kind, Identity,
 // Server, File, Line, Warnings (about any property) and Certificate are kept as they are. The
 // report of a run on slimmed objects is the report on the objects as read; export.AssignServers
-// may run before or after Slim (what it reads is kept).
-func Slim(o *export.Object) {
+// may run before or after Slim (what it reads is kept). For many objects use a Slimmer.
+func Slim(o *export.Object) { new(Slimmer).Slim(o) }
+
+// Slimmer is Slim for a stream of objects: the objects of one export share their property
+// names, so it decides what to keep once per kind and list of names, and it carves the kept
+// properties of many objects out of one block instead of allocating for each. The zero value is
+// ready to use; a Slimmer is not safe for concurrent use.
+type Slimmer struct {
+	kind  export.Kind
+	names []string // the property names of the last object
+	keep  []bool   // which of them are kept
+	n     int      // how many are kept
+	block []export.Property
+	seen  bool // an object was slimmed before
+}
+
+// slimBlock is how many properties a Slimmer allocates at once.
+const slimBlock = 1024
+
+// Slim drops from o every property Run does not read (see the function Slim).
+func (s *Slimmer) Slim(o *export.Object) {
 	if o == nil {
 		return
 	}
-	keep := keepSets[o.Kind]
-	if keep == nil {
-		keep = keepAny
-	}
-	n := 0
-	for i := range o.Properties {
-		if keepName(keep, o.Properties[i].Name) {
-			n++
+	if !s.sameShape(o) {
+		set := keepSets[o.Kind]
+		if set == nil {
+			set = keepAny
+		}
+		s.kind, s.names, s.keep, s.n = o.Kind, s.names[:0], s.keep[:0], 0
+		for i := range o.Properties {
+			k := keepName(set, o.Properties[i].Name)
+			s.names = append(s.names, o.Properties[i].Name)
+			s.keep = append(s.keep, k)
+			if k {
+				s.n++
+			}
 		}
 	}
-	if n == len(o.Properties) {
+	if s.n == len(o.Properties) {
 		return
 	}
-	props := make([]export.Property, 0, n)
+	if s.n > slimBlock/8 || !s.seen {
+		// Large objects, and the first one (Slim slims one object), get their own room.
+		s.seen = true
+		props := make([]export.Property, 0, s.n)
+		for i := range o.Properties {
+			if s.keep[i] {
+				props = append(props, o.Properties[i])
+			}
+		}
+		o.Properties = props
+		return
+	}
+	if len(s.block) < s.n {
+		s.block = make([]export.Property, slimBlock)
+	}
+	props := s.block[:0:s.n]
+	s.block = s.block[s.n:]
 	for i := range o.Properties {
-		if keepName(keep, o.Properties[i].Name) {
+		if s.keep[i] {
 			props = append(props, o.Properties[i])
 		}
 	}
 	o.Properties = props
+}
+
+// sameShape reports whether o has the kind and the property names of the previous object.
+func (s *Slimmer) sameShape(o *export.Object) bool {
+	if o.Kind != s.kind || len(o.Properties) != len(s.names) || s.names == nil {
+		return false
+	}
+	for i := range o.Properties {
+		if o.Properties[i].Name != s.names[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // keepName reports whether a property name is in keep (lower-case ASCII names) or names a

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -90,6 +91,79 @@ func TestSlim(t *testing.T) {
 	Slim(nil)
 }
 
+// TestSlimmer: one Slimmer over objects of changing kinds and shapes keeps what Slim keeps for
+// each, and the kept properties of two objects never share room (appending to one cannot touch
+// another).
+func TestSlimmer(t *testing.T) {
+	mk := func(k export.Kind, names ...string) *export.Object {
+		o := &export.Object{Kind: k}
+		for i, n := range names {
+			o.Properties = append(o.Properties, export.Property{Name: n, Value: export.Value{Text: fmt.Sprint(i)}, Line: i + 1})
+		}
+		return o
+	}
+	wap := []string{"BackendServerUrl", "ExternalCertificateThumbprint", "ExternalPreauthentication", "ExternalUrl", "ID", "Name"}
+	rc := []string{"AuthMechanism", "Bindings", "Fqdn", "TlsCertificateName", "Enabled", "RequireTLS", "Server", "Name", "Identity"}
+	var many []string
+	for i := 0; i < 300; i++ {
+		many = append(many, fmt.Sprintf("P%d", i), fmt.Sprintf("Thumbprint%d", i))
+	}
+	many = append(many, "Thumbprint")
+	shapes := []func() *export.Object{
+		func() *export.Object { return mk(export.KindWapApplication, wap...) },
+		func() *export.Object { return mk(export.KindReceiveConnector, rc...) },
+		func() *export.Object { return mk(export.KindSendConnector, rc...) },           // same names, another kind
+		func() *export.Object { return mk(export.KindReceiveConnector, rc[:5]...) },    // fewer names
+		func() *export.Object { return mk(export.KindUnknown, "Identity", "Other") },   // every-kind names only
+		func() *export.Object { return mk(export.KindWapApplication) },                 // no property
+		func() *export.Object { return mk(export.KindAdfsCertificate, "A", "B", "C") }, // nothing kept
+		func() *export.Object { return mk(export.KindExchangeCertificate, many...) },   // more than a block's share
+	}
+	var objs []*export.Object
+	for i := 0; i < 100; i++ {
+		objs = append(objs, shapes[0]())
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, o := range objs {
+		Slim(o)
+	}
+	runtime.ReadMemStats(&after)
+	if n := (after.TotalAlloc - before.TotalAlloc) / 100; n > 1024 {
+		t.Errorf("Slim of one object allocates %d bytes (a block?)", n)
+	}
+	var sl Slimmer
+	var got []*export.Object
+	for i := 0; i < 5000; i++ {
+		k := (i*7 + i/3) % len(shapes)
+		if i%5 < 3 {
+			k = (i / 5) % len(shapes) // runs of one shape
+		}
+		o, want := shapes[k](), shapes[k]()
+		sl.Slim(o)
+		Slim(want)
+		if !reflect.DeepEqual(o.Properties, want.Properties) && !(len(o.Properties) == 0 && len(want.Properties) == 0) {
+			t.Fatalf("object %d (shape %d): %+v, Slim keeps %+v", i, k, o.Properties, want.Properties)
+		}
+		if cap(o.Properties) != len(o.Properties) {
+			t.Fatalf("object %d: cap %d, len %d", i, cap(o.Properties), len(o.Properties))
+		}
+		got = append(got, o)
+	}
+	for i, o := range got {
+		for j := range o.Properties {
+			o.Properties[j].Line = -i
+		}
+	}
+	for i, o := range got {
+		for j := range o.Properties {
+			if o.Properties[j].Line != -i {
+				t.Fatalf("object %d property %d changed by object %d", i, j, -o.Properties[j].Line)
+			}
+		}
+	}
+}
+
 // fixtureExports reads every export under testdata/exports that export reads (the damaged ones
 // it refuses are skipped), twice: as read, and slimmed as each object is read (what cmd does),
 // with servers assigned across all of them afterwards.
@@ -104,7 +178,8 @@ func fixtureExports(t *testing.T) (full, slim []*export.File) {
 			return nil
 		}
 		var objs []*export.Object
-		s, err := export.StreamFile(p, func(o *export.Object) error { Slim(o); objs = append(objs, o); return nil })
+		var sl Slimmer
+		s, err := export.StreamFile(p, func(o *export.Object) error { sl.Slim(o); objs = append(objs, o); return nil })
 		if err != nil {
 			t.Fatalf("%s: read whole but not streamed: %v", p, err)
 		}

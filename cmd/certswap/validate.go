@@ -107,7 +107,7 @@ func loadChange(e *env, f *changeFlags, args []string) (*validate.Input, *inputs
 	}
 	var keep func(*export.Object)
 	if f.slim {
-		keep = validate.Slim
+		keep = new(validate.Slimmer).Slim
 	}
 	ins, err := readInputsKeep(e, args, &f.pw, keep)
 	if err != nil {
