@@ -9,85 +9,182 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"certswap/validate/cert"
 	"certswap/validate/export"
 )
 
-type objectJSON struct {
-	Kind       string                   `json:"kind"`
-	Identity   string                   `json:"identity"`
-	Server     string                   `json:"server"`
-	Line       int                      `json:"line"`
-	Properties orderedProps             `json:"properties"`
-	Lines      orderedLines             `json:"lines"`
-	Warnings   []export.PropertyWarning `json:"warnings"`
-}
-
-// orderedProps marshals as a JSON object that keeps the export's property order.
-type orderedProps []export.Property
-
-func (p orderedProps) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, prop := range p {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeJSONString(&b, prop.Name)
-		b.WriteByte(':')
-		switch {
-		case prop.Value.Null:
-			b.WriteString("null")
-		case prop.Value.IsList:
-			b.WriteByte('[')
-			for j, it := range prop.Value.List {
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				writeJSONString(&b, it)
+// appendObjectJSON appends one export object as inspect --json writes it, starting on a line
+// indented by prefix: byte for byte what json.Encoder with SetEscapeHTML(false) and
+// SetIndent(prefix, "  ") gives for the object with keys kind, identity, server, line,
+// properties (in export order; a list as an array, null as null), lines and warnings
+// (TestInspectStreamed and FuzzObjectJSON compare the two).
+func appendObjectJSON(b []byte, o *export.Object, prefix string) []byte {
+	in1, in2, in3 := prefix+"  ", prefix+"    ", prefix+"      "
+	b = append(b, "{\n"...)
+	b = appendJSONKey(b, in1, "kind")
+	b = appendJSONString(b, string(o.Kind))
+	b = append(b, ",\n"...)
+	b = appendJSONKey(b, in1, "identity")
+	b = appendJSONString(b, o.Identity)
+	b = append(b, ",\n"...)
+	b = appendJSONKey(b, in1, "server")
+	b = appendJSONString(b, o.Server)
+	b = append(b, ",\n"...)
+	b = appendJSONKey(b, in1, "line")
+	b = strconv.AppendInt(b, int64(o.Line), 10)
+	b = append(b, ",\n"...)
+	b = appendJSONKey(b, in1, "properties")
+	if len(o.Properties) == 0 {
+		b = append(b, "{}"...)
+	} else {
+		b = append(b, '{')
+		for i, p := range o.Properties {
+			if i > 0 {
+				b = append(b, ',')
 			}
-			b.WriteByte(']')
+			b = append(b, '\n')
+			b = appendJSONKey(b, in2, p.Name)
+			switch {
+			case p.Value.Null:
+				b = append(b, "null"...)
+			case p.Value.IsList && len(p.Value.List) == 0:
+				b = append(b, "[]"...)
+			case p.Value.IsList:
+				b = append(b, '[')
+				for j, it := range p.Value.List {
+					if j > 0 {
+						b = append(b, ',')
+					}
+					b = append(b, '\n')
+					b = append(b, in3...)
+					b = appendJSONString(b, it)
+				}
+				b = append(b, '\n')
+				b = append(b, in2...)
+				b = append(b, ']')
+			default:
+				b = appendJSONString(b, p.Value.Text)
+			}
+		}
+		b = append(b, '\n')
+		b = append(b, in1...)
+		b = append(b, '}')
+	}
+	b = append(b, ",\n"...)
+	b = appendJSONKey(b, in1, "lines")
+	if len(o.Properties) == 0 {
+		b = append(b, "{}"...)
+	} else {
+		b = append(b, '{')
+		for i, p := range o.Properties {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+			b = appendJSONKey(b, in2, p.Name)
+			b = strconv.AppendInt(b, int64(p.Line), 10)
+		}
+		b = append(b, '\n')
+		b = append(b, in1...)
+		b = append(b, '}')
+	}
+	b = append(b, ",\n"...)
+	b = appendJSONKey(b, in1, "warnings")
+	if len(o.Warnings) == 0 {
+		b = append(b, "[]"...)
+	} else {
+		b = append(b, '[')
+		for i, w := range o.Warnings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+			b = append(b, in2...)
+			b = append(b, "{\n"...)
+			b = appendJSONKey(b, in3, "property")
+			b = appendJSONString(b, w.Property)
+			b = append(b, ",\n"...)
+			b = appendJSONKey(b, in3, "line")
+			b = strconv.AppendInt(b, int64(w.Line), 10)
+			b = append(b, ",\n"...)
+			b = appendJSONKey(b, in3, "message")
+			b = appendJSONString(b, w.Message)
+			b = append(b, '\n')
+			b = append(b, in2...)
+			b = append(b, '}')
+		}
+		b = append(b, '\n')
+		b = append(b, in1...)
+		b = append(b, ']')
+	}
+	b = append(b, '\n')
+	b = append(b, prefix...)
+	return append(b, '}')
+}
+
+// appendJSONKey appends an indented object key and ": ".
+func appendJSONKey(b []byte, indent, key string) []byte {
+	b = append(b, indent...)
+	b = appendJSONString(b, key)
+	return append(b, ": "...)
+}
+
+// appendJSONString appends s as a JSON string exactly as encoding/json writes it with
+// SetEscapeHTML(false): `"` and `\` escaped, \b \f \n \r \t by name, other bytes below 0x20 as
+// \u00xx, invalid UTF-8 as \ufffd, U+2028 and U+2029 as \u2028 and \u2029, all else as it is.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
 		default:
-			writeJSONString(&b, prop.Value.Text)
+			i += size
+			continue
 		}
+		i += size
+		start = i
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// orderedLines marshals the first line of each property, in export order.
-type orderedLines []export.Property
-
-func (p orderedLines) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, prop := range p {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeJSONString(&b, prop.Name)
-		fmt.Fprintf(&b, ":%d", prop.Line)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	b.Truncate(b.Len() - 1)
-}
-
-func objectToJSON(o *export.Object) objectJSON {
-	oj := objectJSON{Kind: string(o.Kind), Identity: o.Identity, Server: o.Server, Line: o.Line,
-		Properties: o.Properties, Lines: o.Properties, Warnings: o.Warnings}
-	if oj.Warnings == nil {
-		oj.Warnings = []export.PropertyWarning{}
-	}
-	return oj
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // inspectMemoryBudget is how many bytes of export files inspect reads whole and keeps. An export
@@ -412,13 +509,16 @@ func writeInspectJSON(w *bufio.Writer, in *inspectInputs) error {
 		}
 		w.WriteString("\n      \"objects\": [")
 		n := 0
+		var buf []byte
 		err := x.each(func(o *export.Object) error {
 			if n > 0 {
 				w.WriteByte(',')
 			}
 			n++
 			w.WriteString("\n        ")
-			return j.write(w, objectToJSON(o), "        ")
+			buf = appendObjectJSON(buf[:0], o, "        ")
+			_, err := w.Write(buf)
+			return err
 		})
 		if err != nil {
 			return err

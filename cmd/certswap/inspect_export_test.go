@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -141,6 +142,83 @@ func jsonEqual(a, b json.RawMessage) bool {
 	xa, _ := json.Marshal(x)
 	ya, _ := json.Marshal(y)
 	return string(xa) == string(ya)
+}
+
+// objectJSON is one export object as encoding/json marshals it, the oracle appendObjectJSON is
+// compared with (inspect --json wrote objects this way before it streamed).
+type objectJSON struct {
+	Kind       string                   `json:"kind"`
+	Identity   string                   `json:"identity"`
+	Server     string                   `json:"server"`
+	Line       int                      `json:"line"`
+	Properties orderedProps             `json:"properties"`
+	Lines      orderedLines             `json:"lines"`
+	Warnings   []export.PropertyWarning `json:"warnings"`
+}
+
+// orderedProps marshals as a JSON object that keeps the export's property order.
+type orderedProps []export.Property
+
+func (p orderedProps) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, prop := range p {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSONString(&b, prop.Name)
+		b.WriteByte(':')
+		switch {
+		case prop.Value.Null:
+			b.WriteString("null")
+		case prop.Value.IsList:
+			b.WriteByte('[')
+			for j, it := range prop.Value.List {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				writeJSONString(&b, it)
+			}
+			b.WriteByte(']')
+		default:
+			writeJSONString(&b, prop.Value.Text)
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// orderedLines marshals the first line of each property, in export order.
+type orderedLines []export.Property
+
+func (p orderedLines) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, prop := range p {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSONString(&b, prop.Name)
+		fmt.Fprintf(&b, ":%d", prop.Line)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	b.Truncate(b.Len() - 1)
+}
+
+func objectToJSON(o *export.Object) objectJSON {
+	oj := objectJSON{Kind: string(o.Kind), Identity: o.Identity, Server: o.Server, Line: o.Line,
+		Properties: o.Properties, Lines: o.Properties, Warnings: o.Warnings}
+	if oj.Warnings == nil {
+		oj.Warnings = []export.PropertyWarning{}
+	}
+	return oj
 }
 
 // inspectJSON and exportJSON are inspect --json's document as one value: the oracle
@@ -301,4 +379,71 @@ func BenchmarkInspectStreamed(b *testing.B) {
 			}
 		})
 	}
+}
+
+// encodeJSON is what json.Encoder with SetEscapeHTML(false) and SetIndent(prefix, "  ") writes
+// for v, without the final newline.
+func encodeJSON(t testing.TB, v any, prefix string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// jsonStringSeeds are strings encoding/json escapes in every way it has.
+var jsonStringSeeds = []string{"", "plain", "<I>CN=a, O=\"b\"<S>CN=c & d", "back\\slash", "\x00\x01\b\f\n\r\t\x1f\x7f",
+	"\u2028\u2029", "caf\u00e9 \u2019 \U0001F600", "\xff\xfe bad \xc3", "\xed\xa0\x80 surrogate", "$`'\u2018"}
+
+// TestAppendJSONString: appendJSONString is encoding/json's string encoding (HTML not escaped),
+// on every byte value alone and on strings with every kind of escape.
+func TestAppendJSONString(t *testing.T) {
+	cases := append([]string{}, jsonStringSeeds...)
+	for c := 0; c < 256; c++ {
+		cases = append(cases, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
+	}
+	for r := rune(0x80); r < 0x3000; r += 7 {
+		cases = append(cases, string(r))
+	}
+	for _, s := range cases {
+		if got, want := string(appendJSONString(nil, s)), encodeJSON(t, s, ""); got != want {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+}
+
+// FuzzObjectJSON: appendObjectJSON gives what encoding/json gives for the same object, for any
+// strings, property lists (text, list, empty list, null), lines and warnings, at any indentation.
+func FuzzObjectJSON(f *testing.F) {
+	for _, s := range jsonStringSeeds {
+		f.Add(s, s, 3, uint8(0))
+		f.Add("Name", s, -1, uint8(0xff))
+	}
+	f.Fuzz(func(t *testing.T, a, b string, line int, shape uint8) {
+		o := &export.Object{Kind: export.Kind(a), Identity: b, Server: a + b, Line: line}
+		for i := 0; i < int(shape&7); i++ {
+			p := export.Property{Name: a, Line: line + i}
+			switch (int(shape>>3) + i) % 4 {
+			case 0:
+				p.Value = export.Value{Text: b}
+			case 1:
+				p.Value = export.Value{IsList: true, List: []string{a, b, ""}[:i%4]}
+			case 2:
+				p.Value = export.Value{Null: true}
+			default:
+				p.Value = export.Value{IsList: true, List: []string{b}}
+			}
+			o.Properties = append(o.Properties, p)
+		}
+		for i := 0; i < int(shape>>6); i++ {
+			o.Warnings = append(o.Warnings, export.PropertyWarning{Property: b, Line: i - line, Message: a})
+		}
+		prefix := strings.Repeat(" ", int(shape>>5))
+		if got, want := string(appendObjectJSON(nil, o, prefix)), encodeJSON(t, objectToJSON(o), prefix); got != want {
+			t.Errorf("appendObjectJSON:\n%s\nencoding/json:\n%s", got, want)
+		}
+	})
 }
