@@ -117,29 +117,38 @@ func BenchmarkCLIValidate(b *testing.B) {
 	}
 }
 
-// BenchmarkCLIValidateFiles is `certswap validate --format json` of the exports named in
-// CERTSWAP_BENCH_EXPORTS (space-separated; testdata/bench/gen.go writes them), for profiling the
-// fleet-scale run of compare.sh inside one process. Skipped when the variable is unset.
+// BenchmarkCLIValidateFiles is `certswap validate` of the exports named in CERTSWAP_BENCH_EXPORTS
+// (space-separated; testdata/bench/gen.go writes them), report discarded, once per report format
+// (json, text, sarif, junit), for profiling the fleet-scale run of compare.sh inside one process.
+// Skipped when the variable is unset; CERTSWAP_BENCH_FORMATS (space-separated) picks formats.
 func BenchmarkCLIValidateFiles(b *testing.B) {
 	files := strings.Fields(os.Getenv("CERTSWAP_BENCH_EXPORTS"))
 	if len(files) == 0 {
 		b.Skip("CERTSWAP_BENCH_EXPORTS not set")
 	}
-	args := append([]string{"validate", "--cert", "../../testdata/certs/new-mail.pfx", "--password-env", "PW",
-		"--old", "../../testdata/certs/old-mail.cer", "--format", "json", "--fail-on", "never"}, files...)
-	e := newEnv(strings.NewReader(""), io.Discard, io.Discard)
-	e.lookupEnv = func(k string) (string, bool) {
-		if k == "PW" {
-			return "Contoso-Test-1!", true
-		}
-		return "", false
+	formats := strings.Fields(os.Getenv("CERTSWAP_BENCH_FORMATS"))
+	if len(formats) == 0 {
+		formats = []string{"json", "text", "sarif", "junit"}
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		var stderr bytes.Buffer
-		e.stderr = &stderr
-		if code := run(args, e); code != 0 {
-			b.Fatal(code, stderr.String())
-		}
+	for _, format := range formats {
+		b.Run("format="+format, func(b *testing.B) {
+			args := append([]string{"validate", "--cert", "../../testdata/certs/new-mail.pfx", "--password-env", "PW",
+				"--old", "../../testdata/certs/old-mail.cer", "--format", format, "--fail-on", "never"}, files...)
+			e := newEnv(strings.NewReader(""), io.Discard, io.Discard)
+			e.lookupEnv = func(k string) (string, bool) {
+				if k == "PW" {
+					return "Contoso-Test-1!", true
+				}
+				return "", false
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				var stderr bytes.Buffer
+				e.stderr = &stderr
+				if code := run(args, e); code != 0 {
+					b.Fatal(code, stderr.String())
+				}
+			}
+		})
 	}
 }

@@ -37,7 +37,7 @@ func Write(w io.Writer, r *validate.Report, format string) error {
 // printable escapes control characters (and nothing else) so that a value from an export cannot
 // move the cursor or colour a terminal.
 func printable(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
+	if !hasControl(s) {
 		return s
 	}
 	var b strings.Builder
@@ -52,3 +52,18 @@ func printable(s string) string {
 }
 
 func isControl(r rune) bool { return r <= 0x1F || (r >= 0x7F && r <= 0x9F) }
+
+// hasControl is strings.ContainsFunc(s, isControl) without decoding runes: a C0 control or DEL is
+// one byte, and a C1 control is 0xC2 followed by 0x80–0x9F, a pair that decodes as that control
+// wherever it stands (0xC2 is never a continuation byte).
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7F:
+			return true
+		case c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
+			return true
+		}
+	}
+	return false
+}

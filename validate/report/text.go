@@ -24,7 +24,7 @@ var ansiSeverity = map[validate.Severity]string{
 type group struct {
 	object, server, file string
 	line                 int
-	findings             []validate.Finding
+	findings             []*validate.Finding
 	worst                int
 }
 
@@ -92,35 +92,58 @@ func plural(n int, word string) string {
 }
 
 // groups groups findings by (file, object, server), the most severe group first, then by file and
-// line; inside a group the most severe finding first, then by ID.
+// line; inside a group the most severe finding first, then by ID. The groups point into fs.
 func groups(fs []validate.Finding) []*group {
 	type key struct{ file, object, server string }
-	byKey := map[key]*group{}
-	var out []*group
-	for _, f := range fs {
+	byKey := make(map[key]int, len(fs)/2)
+	var gs []group
+	in := make([]int32, len(fs)) // the group of each finding
+	sizes := []int32{}
+	for i := range fs {
+		f := &fs[i]
 		k := key{f.File, f.Object, f.Server}
-		g := byKey[k]
-		if g == nil {
-			g = &group{object: f.Object, server: f.Server, file: f.File, line: f.Line}
-			byKey[k] = g
-			out = append(out, g)
+		gi, ok := byKey[k]
+		if !ok {
+			gi = len(gs)
+			byKey[k] = gi
+			gs = append(gs, group{object: f.Object, server: f.Server, file: f.File, line: f.Line})
+			sizes = append(sizes, 0)
 		}
+		g := &gs[gi]
 		if f.Line > 0 && (g.line == 0 || f.Line < g.line) {
 			g.line = f.Line
 		}
 		if r := f.Severity.Rank(); r > g.worst {
 			g.worst = r
 		}
-		g.findings = append(g.findings, f)
+		in[i] = int32(gi)
+		sizes[gi]++
 	}
-	for _, g := range out {
-		sort.SliceStable(g.findings, func(i, j int) bool {
-			a, b := g.findings[i], g.findings[j]
-			if a.Severity.Rank() != b.Severity.Rank() {
-				return a.Severity.Rank() > b.Severity.Rank()
-			}
-			return a.ID < b.ID
-		})
+	// Every group's findings are a part of one array, in the order of fs.
+	all := make([]*validate.Finding, len(fs))
+	off := 0
+	for gi := range gs {
+		n := int(sizes[gi])
+		gs[gi].findings = all[off : off : off+n]
+		off += n
+	}
+	for i := range fs {
+		g := &gs[in[i]]
+		g.findings = append(g.findings, &fs[i])
+	}
+	out := make([]*group, len(gs))
+	for gi := range gs {
+		g := &gs[gi]
+		out[gi] = g
+		if len(g.findings) > 1 {
+			sort.SliceStable(g.findings, func(i, j int) bool {
+				a, b := g.findings[i], g.findings[j]
+				if a.Severity.Rank() != b.Severity.Rank() {
+					return a.Severity.Rank() > b.Severity.Rank()
+				}
+				return a.ID < b.ID
+			})
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
