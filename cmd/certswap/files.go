@@ -47,6 +47,12 @@ func writeFileAtomicFunc(path string, mode os.FileMode, write func(io.Writer) er
 	if err := tmp.Sync(); err != nil {
 		return err
 	}
+	if !flockAvailable {
+		// No lock to hold, and Windows refuses to rename an open file.
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+	}
 	if err := os.Rename(name, path); err != nil {
 		return err
 	}
@@ -222,8 +228,12 @@ func writeNewDir(dir string, files map[string][]byte, force bool) error {
 	if err != nil {
 		return fileError(dir, unwrapPathError(err))
 	}
-	defer lock.Close() // after the rename: the lock goes with the folder
 	tmp := lock.Name()
+	if flockAvailable {
+		defer lock.Close() // after the rename: the lock goes with the folder
+	} else {
+		lock.Close() // no lock to hold, and Windows refuses to rename an open folder
+	}
 	done := false
 	defer func() {
 		if !done {

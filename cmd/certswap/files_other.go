@@ -4,6 +4,9 @@ package main
 
 import "os"
 
+// flockAvailable: no flock here; temporaries are closed before they are renamed, as before.
+const flockAvailable = false
+
 // noFollow: no O_NOFOLLOW here (removeIfAbandoned never gets past tryLock anyway).
 const noFollow = 0
 

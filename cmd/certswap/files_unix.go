@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// flockAvailable: temporaries are locked while written, and stale ones can be proved abandoned.
+const flockAvailable = true
+
 // noFollow makes removeIfAbandoned's open refuse a symbolic link.
 const noFollow = syscall.O_NOFOLLOW
 
