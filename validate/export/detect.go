@@ -124,17 +124,26 @@ type lineArena struct {
 	spare []byte // the chunk of the lines before the last release, reused at the next
 }
 
-// arenaChunk is the size of a line arena's chunks: a few objects' lines.
-const arenaChunk = 64 * 1024
+// arenaChunk is the largest chunk a line arena grows to for lines of ordinary length (a few
+// objects' lines); its first chunk is arenaFirst, so that a small file costs little.
+const (
+	arenaChunk = 64 * 1024
+	arenaFirst = 4 * 1024
+)
 
-// add copies b into the arena and returns it as a string that stays valid until release. A
-// chunk that is full is left to the strings made from it, never reused.
+// grow starts a new chunk with room for n more bytes. The full chunk is left to the strings
+// made from it, never reused.
+func (a *lineArena) grow(n int) {
+	a.buf = make([]byte, 0, max(min(2*cap(a.buf), arenaChunk), arenaFirst, n))
+}
+
+// add copies b into the arena and returns it as a string that stays valid until release.
 func (a *lineArena) add(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
 	if cap(a.buf)-len(a.buf) < len(b) {
-		a.buf = make([]byte, 0, max(arenaChunk, len(b)))
+		a.grow(len(b))
 	}
 	n := len(a.buf)
 	a.buf = append(a.buf, b...)
@@ -147,7 +156,7 @@ func (a *lineArena) addString(t string) string {
 		return ""
 	}
 	if cap(a.buf)-len(a.buf) < len(t) {
-		a.buf = make([]byte, 0, max(arenaChunk, len(t)))
+		a.grow(len(t))
 	}
 	n := len(a.buf)
 	a.buf = append(a.buf, t...)
