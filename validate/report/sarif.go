@@ -1,6 +1,9 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -124,6 +127,10 @@ func firstURL(citation string) string {
 // WriteSARIF writes a SARIF 2.1.0 log with one run: one rule per check of validate.Checks() (its
 // level the check's severity in the report's stage) and one result per finding, located at the
 // finding's file and line, with the object as a logical location and the fix in the message.
+//
+// The log is what encoding/json writes for it with two-space indentation and HTML escaping off,
+// but the results are encoded and written one at a time (a fleet-scale run has 100,000s), so the
+// log is never whole in memory.
 func WriteSARIF(w io.Writer, r *validate.Report) error {
 	checks := validate.Checks()
 	index := map[string]int{}
@@ -140,8 +147,35 @@ func WriteSARIF(w io.Writer, r *validate.Report) error {
 			Properties:           map[string]string{"product": string(c.Product), "severityBefore": c.Before.String(), "severityAfter": c.After.String()},
 		})
 	}
-	results := []sarifResult{}
-	for _, f := range r.Findings {
+	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{{
+		Tool:       sarifTool{Driver: sarifDriver{Name: "certswap", Rules: rules}},
+		Results:    []sarifResult{},
+		Properties: map[string]string{"stage": string(r.Stage), "at": r.At.UTC().Format("2006-01-02T15:04:05Z")},
+	}}}
+	var doc bytes.Buffer
+	if err := encode(&doc, log); err != nil {
+		return err
+	}
+	if len(r.Findings) == 0 {
+		_, err := w.Write(doc.Bytes())
+		return err
+	}
+	// The log without results has "results": [] where they go, at the run's depth; no string
+	// holds a raw newline, so the marker is found only there.
+	const marker = "\n      \"results\": []"
+	head, tail, ok := bytes.Cut(doc.Bytes(), []byte(marker))
+	if !ok {
+		return errors.New("sarif: no results array in the log")
+	}
+	jw := &jsonWriter{w: w, buf: make([]byte, 0, jsonChunk+4096)}
+	jw.buf = append(jw.buf, head...)
+	jw.raw("\n      \"results\": [")
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("        ", "  ")
+	for i := range r.Findings {
+		f := &r.Findings[i]
 		msg := f.Message
 		if f.Fix != "" {
 			msg += "\nFix: " + f.Fix
@@ -153,18 +187,26 @@ func WriteSARIF(w io.Writer, r *validate.Report) error {
 		if f.Object != "" {
 			loc.LogicalLocations = []sarifLogical{{Name: f.Object}}
 		}
-		i, ok := index[f.ID]
+		ri, ok := index[f.ID]
 		if !ok {
-			i = -1
+			ri = -1
 		}
-		results = append(results, sarifResult{RuleID: f.ID, RuleIndex: i, Level: sarifLevel(f.Severity), Message: sarifText{msg},
+		res := sarifResult{RuleID: f.ID, RuleIndex: ri, Level: sarifLevel(f.Severity), Message: sarifText{msg},
 			Locations:  []sarifLocation{loc},
-			Properties: map[string]string{"product": string(f.Product), "server": f.Server, "object": f.Object, "fix": f.Fix}})
+			Properties: map[string]string{"product": string(f.Product), "server": f.Server, "object": f.Object, "fix": f.Fix}}
+		one.Reset()
+		if err := enc.Encode(&res); err != nil {
+			return err
+		}
+		if i > 0 {
+			jw.raw(",")
+		}
+		jw.raw("\n        ")
+		jw.buf = append(jw.buf, bytes.TrimSuffix(one.Bytes(), []byte("\n"))...)
+		jw.flush(false)
 	}
-	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{{
-		Tool:       sarifTool{Driver: sarifDriver{Name: "certswap", Rules: rules}},
-		Results:    results,
-		Properties: map[string]string{"stage": string(r.Stage), "at": r.At.UTC().Format("2006-01-02T15:04:05Z")},
-	}}}
-	return encode(w, log)
+	jw.raw("\n      ]")
+	jw.buf = append(jw.buf, tail...)
+	jw.flush(true)
+	return jw.err
 }
