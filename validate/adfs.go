@@ -205,7 +205,7 @@ var adfsNameNotCovered = &Check{
 			}
 		}
 		for _, n := range needs {
-			if covers(in.New, n.name).Covered {
+			if in.coversNew(n.name).Covered {
 				continue
 			}
 			msg := fmt.Sprintf("the new certificate does not cover %q, %s (it names %s); AD FS clients reaching that name get a certificate error", n.name, n.why, strings.Join(in.New.DNSNames, ", "))

@@ -221,7 +221,7 @@ var exchangeConnectorFqdnNotCovered = &Check{
 					}
 					name, from = o.Server, "server name"
 				}
-				if covers(in.New, name).Covered || !in.oldServed(o.Server, name) {
+				if in.coversNew(name).Covered || !in.oldServed(o.Server, name) {
 					continue
 				}
 				msg := fmt.Sprintf("%s %s has no TlsCertificateName, so Exchange selects its certificate by its %s %q, which the new certificate does not cover (it names %s); after the change STARTTLS on it falls back to another certificate or fails: keep a certificate that covers %q enabled for SMTP, or add the name to the new certificate", kindWord(k), objectName(o), from, name, strings.Join(in.New.DNSNames, ", "), name)
@@ -323,7 +323,7 @@ func (in *Input) selectedOn(server string) bool {
 			if v == newName || in.old.names[v] {
 				return true
 			}
-			return v == "" && usesTLS(o) && covers(in.New, text(o, "Fqdn")).Covered
+			return v == "" && usesTLS(o) && in.coversNew(text(o, "Fqdn")).Covered
 		}
 		for _, o := range in.objects(export.KindReceiveConnector) {
 			if match(o) {

@@ -306,7 +306,7 @@ var exchangePOPIMAPCertificateName = &Check{
 					continue
 				}
 				name := strings.TrimSpace(text(o, prop))
-				if name == "" || covers(in.New, name).Covered {
+				if name == "" || in.coversNew(name).Covered {
 					continue
 				}
 				where := o.Server
@@ -319,7 +319,7 @@ var exchangePOPIMAPCertificateName = &Check{
 				for _, cs := range []string{"ExternalConnectionSettings", "InternalConnectionSettings"} {
 					for _, item := range list(o, cs) {
 						h, _, _ := strings.Cut(strings.TrimSpace(item), ":")
-						if h != "" && !cert.IsWildcard(h) && covers(in.New, h).Covered {
+						if h != "" && !cert.IsWildcard(h) && in.coversNew(h).Covered {
 							fqdn = h
 							break
 						}

@@ -33,6 +33,23 @@ type Input struct {
 	idx       *index
 	selecting map[string]bool // servers where a connector selects the new certificate (selectedOn)
 	compared  map[string]cert.NameComparison
+	covered   map[string]cert.Coverage // coversNew's answers
+}
+
+// coversNew is covers(in.New, host), once per distinct host of a run (connectors and published
+// applications repeat a few host names across a fleet); at most 16,384 answers are kept.
+func (in *Input) coversNew(host string) cert.Coverage {
+	if c, ok := in.covered[host]; ok {
+		return c
+	}
+	c := covers(in.New, host)
+	if in.covered == nil {
+		in.covered = map[string]cert.Coverage{}
+	}
+	if len(in.covered) < 1<<14 {
+		in.covered[host] = c
+	}
+	return c
 }
 
 // compareNew compares a stored TlsCertificateName with the new certificate's, once per distinct

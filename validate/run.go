@@ -96,7 +96,7 @@ func runChecks(in *Input, table []*Check) (*Report, error) {
 		in.At = time.Now()
 	}
 	in.At = in.At.UTC().Truncate(time.Second)
-	in.idx, in.selecting, in.compared = buildIndex(in.Exports), nil, nil
+	in.idx, in.selecting, in.compared, in.covered = buildIndex(in.Exports), nil, nil, nil
 	old, notes := inferOld(in)
 	in.old = old
 
@@ -278,7 +278,7 @@ func inferOld(in *Input) (*oldInfo, []Note) {
 			}
 			shares := subj == in.New.Subject
 			for _, d := range exchangeCertDomains(c) {
-				if covers(in.New, d).Covered {
+				if in.coversNew(d).Covered {
 					shares = true
 				}
 			}

@@ -150,7 +150,7 @@ var wapExternalURLNotCovered = &Check{
 			}
 			u := text(o, prop)
 			host := hostOf(u)
-			if host == "" || covers(in.New, host).Covered {
+			if host == "" || in.coversNew(host).Covered {
 				continue
 			}
 			msg := fmt.Sprintf("published application %q has ExternalUrl %s, whose host %q the new certificate does not cover (it names %s); moving it to the new certificate breaks it", wapAppName(o), u, host, strings.Join(in.New.DNSNames, ", "))
