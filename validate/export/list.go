@@ -66,7 +66,8 @@ func labelColon(t string) (int, bool) {
 		if t[i] != ':' {
 			continue
 		}
-		if t[i-1] == ' ' && (i+1 == len(t) || t[i+1] == ' ') && strings.TrimRight(t[:i-1], " ") != "" {
+		// t[0] is not a blank, so a colon after a blank has a label before it.
+		if t[i-1] == ' ' && (i+1 == len(t) || t[i+1] == ' ') {
 			return i, true
 		}
 		return 0, false
@@ -79,10 +80,8 @@ func labelAt(t string, col int) bool {
 	if t == "" || t[0] == ' ' || t[0] == '\t' || len(t) <= col || t[col] != ':' || t[col-1] != ' ' {
 		return false
 	}
-	if col+1 < len(t) && t[col+1] != ' ' {
-		return false
-	}
-	return strings.TrimRight(t[:col-1], " ") != ""
+	// t[0] is not a blank and t[col-1] is: there is a label before the colon.
+	return col+1 == len(t) || t[col+1] == ' '
 }
 
 // object reads one Format-List object starting at its first property line. The lines it reads
