@@ -163,13 +163,18 @@ measure "$WORK/stream" "$WORK/flat/big16.txt"; throughput "  stream, UTF-16 LE" 
 measure "$CS" inspect "$WORK/flat/big16.txt"; throughput "  certswap inspect, UTF-16 LE" "$list16_mb" "100 MB/s"
 
 # validate at fleet scale: N receive connectors over 100 servers and N WAP applications, each
-# export as `| Format-List <the properties the checks read> > file` writes it (UTF-16 LE).
-measure "$CS" validate --cert "$CERTS_DIR/new-mail.pfx" --password-env CERT_PW --old "$CERTS_DIR/old-mail.cer" \
-	--format json --fail-on never "$WORK/fleet/Get-ReceiveConnector.txt" "$WORK/fleet/Get-WebApplicationProxyApplication.txt"
+# export as `| Format-List <the properties the checks read> > file` writes it (UTF-16 LE); the
+# report written with -o (streamed into a temporary file beside it, renamed), as JSON and as the
+# default text report.
 fleet_mb=$(( ($(stat -c %s "$WORK/fleet/Get-ReceiveConnector.txt") + $(stat -c %s "$WORK/fleet/Get-WebApplicationProxyApplication.txt")) / 1000000 ))
-awk -v n="$N" -v mb="$fleet_mb" -v w="$WALL" -v c="$CPU" -v r="$RSS" -v ld="$LOAD" 'BEGIN { printf "%-46s %8.3f s wall %6.3f s cpu, peak %d MB (target < 2 s, < 500 MB), load %s\n", "validate " n " connectors + " n " WAP apps (" mb " MB)", w, c, r / 1024, ld }'
-findings=$(grep -o '"id"' "$WORK/out" | wc -l)
-printf '%-46s %d findings\n' "  (report)" "$findings"
+for form in json text; do
+	measure "$CS" validate --cert "$CERTS_DIR/new-mail.pfx" --password-env CERT_PW --old "$CERTS_DIR/old-mail.cer" \
+		--format "$form" --fail-on never -o "$WORK/report.$form" "$WORK/fleet/Get-ReceiveConnector.txt" "$WORK/fleet/Get-WebApplicationProxyApplication.txt"
+	awk -v n="$N" -v mb="$fleet_mb" -v f="$form" -v w="$WALL" -v c="$CPU" -v r="$RSS" -v ld="$LOAD" 'BEGIN { printf "%-46s %8.3f s wall %6.3f s cpu, peak %d MB (target < 2 s, < 500 MB), load %s\n", "validate " n " connectors + " n " WAP apps (" mb " MB, " f ")", w, c, r / 1024, ld }'
+done
+findings=$(grep -c '^      "id": ' "$WORK/report.json" || true)
+printf '%-46s %d findings, %d MB JSON, %d MB text\n' "  (report)" "$findings" $(( $(stat -c %s "$WORK/report.json") / 1000000 )) $(( $(stat -c %s "$WORK/report.text") / 1000000 ))
+rm -f "$WORK/report.json" "$WORK/report.text"
 
 # The same with complete exports (every property, as plain `| Format-List > file` writes them),
 # 10,000 of each kind, and with Export-Clixml.
