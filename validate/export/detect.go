@@ -256,7 +256,11 @@ func stripEscapes(t []byte) []byte {
 			i = j
 			continue
 		}
-		i++
+		// A two-byte sequence: ESC and the character after it, all of its bytes.
+		if i+1 < len(t) {
+			_, size := utf8.DecodeRune(t[i+1:])
+			i += size
+		}
 	}
 	return out
 }

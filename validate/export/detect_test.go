@@ -69,3 +69,21 @@ func TestLineShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestStripEscapes removes CSI sequences and two-byte ESC sequences; the character after a lone
+// ESC goes with all of its bytes, so the line stays UTF-8.
+func TestStripEscapes(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"\x1b[32;1mName\x1b[0m : a", "Name : a"},
+		{"a\x1b7b", "ab"},
+		{"a\x1bäb", "ab"},
+		{"a\x1b€b", "ab"},
+		{"a\x1b", "a"},
+		{"a\x1b[12", "a"},
+	}
+	for _, c := range cases {
+		if got := string(stripEscapes([]byte(c.in))); got != c.want {
+			t.Errorf("stripEscapes(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

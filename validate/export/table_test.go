@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFormatTableCases(t *testing.T) {
@@ -125,12 +126,18 @@ func FuzzFormatTable(f *testing.F) {
 	f.Add([]byte("Name        Port\n----        ----\nx…           443\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file := &File{}
-		_, err := readLines("fuzz", bufio.NewReader(bytes.NewReader(data)), file, func(o *Object) error {
+		format, err := readLines("fuzz", bufio.NewReader(bytes.NewReader(data)), file, func(o *Object) error {
 			file.Objects = append(file.Objects, o)
 			return nil
 		})
 		if err != nil {
 			return
+		}
+		if file.Format = format; utf8.Valid(data) {
+			// Valid UTF-8 in, valid UTF-8 out: anything else points into a released line.
+			if err := releasedText(file); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, o := range file.Objects {
 			for _, p := range o.Properties {
