@@ -277,3 +277,47 @@ func TestWindows1252(t *testing.T) {
 		t.Errorf("Name = %q\nwant   %q", got, want.String())
 	}
 }
+
+// TestEightBitDecoder reads UTF-8 and Windows-1252 text from sources that return one byte or
+// half the request at a time, into buffers of every small size: multi-byte characters split
+// across reads come back whole, and Windows-1252 bytes as their characters (ä is 0xE4, € 0x80).
+func TestEightBitDecoder(t *testing.T) {
+	utf := strings.Repeat("Name       : Zürich € 𝄞 ぁあ\r\n", 300)
+	cp := bytes.Repeat([]byte("Name       : Z\xfcrich \x80 \xe4\r\n"), 300)
+	cpWant := strings.Repeat("Name       : Zürich € ä\r\n", 300)
+	for _, c := range []struct {
+		name, enc, want string
+		data            []byte
+	}{
+		{"utf8", EncUTF8, utf, []byte(utf)},
+		{"utf8-bom", EncUTF8BOM, utf, cat([]byte{0xEF, 0xBB, 0xBF}, []byte(utf))},
+		{"1252", EncWindows1252, cpWant, cp},
+	} {
+		for _, wrap := range []func(io.Reader) io.Reader{func(r io.Reader) io.Reader { return r }, iotest.OneByteReader, iotest.HalfReader} {
+			for _, size := range []int{1, 2, 3, 5, 63, 64, 4096} {
+				tr, err := newTextReader(wrap(bytes.NewReader(c.data)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []byte
+				buf := make([]byte, size)
+				for {
+					n, err := tr.Read(buf)
+					out = append(out, buf[:n]...)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						t.Fatalf("%s/%d: %v", c.name, size, err)
+					}
+				}
+				if string(out) != c.want {
+					t.Errorf("%s/%d: text differs (%d bytes, want %d)", c.name, size, len(out), len(c.want))
+				}
+				if tr.Encoding() != c.enc {
+					t.Errorf("%s/%d: encoding %q, want %q", c.name, size, tr.Encoding(), c.enc)
+				}
+			}
+		}
+	}
+}
