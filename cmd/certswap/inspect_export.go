@@ -266,11 +266,12 @@ func readInspectInputs(e *env, args []string, pw *passwordSource) (*inspectInput
 	if servers == nil {
 		export.AssignServers(in.exports)
 	} else {
-		var objs []*export.Object
 		for _, xf := range in.exports {
-			objs = append(objs, xf.Objects...)
+			for _, o := range xf.Objects {
+				servers.observe(o)
+			}
 		}
-		servers.observe(objs)
+		servers.flush()
 		export.AssignServers(append(in.exports[:len(in.exports):len(in.exports)], servers.known()))
 		for _, s := range streamed {
 			s.known = servers.known()
@@ -313,14 +314,9 @@ type streamedExport struct {
 // kind cannot be told (skipped with a warning, as readInputs does).
 func firstPass(f inputFile, st os.FileInfo, servers *folderServers) (*streamedExport, error) {
 	s := &streamedExport{path: f.path, st: st}
-	batch := make([]*export.Object, 0, streamBatch)
 	xf, err := export.StreamFile(f.path, func(o *export.Object) error {
 		s.count++
-		if batch = append(batch, o); len(batch) == streamBatch {
-			servers.observe(batch)
-			clear(batch)
-			batch = batch[:0]
-		}
+		servers.observe(o)
 		return nil
 	})
 	if err != nil {
@@ -329,7 +325,6 @@ func firstPass(f inputFile, st os.FileInfo, servers *folderServers) (*streamedEx
 		}
 		return nil, fileError(f.path, err)
 	}
-	servers.observe(batch)
 	s.file = xf
 	return s, nil
 }
@@ -391,8 +386,9 @@ func (s *streamedExport) each(fn func(*export.Object) error) error {
 // that the objects name its folder. Folders AssignServers gives their server whatever the objects
 // say (beside certswap-collect.json) are not probed.
 type folderServers struct {
-	probes map[string]string // folder → a file in it, while no object has named the folder
-	named  map[string]string // folder → the server label its probe got
+	probes  map[string]string // folder → a file in it, while no object has named the folder
+	named   map[string]string // folder → the server label its probe got
+	pending []*export.Object  // objects not yet shown to the probes (at most streamBatch)
 }
 
 func newFolderServers(files []inputFile) *folderServers {
@@ -424,8 +420,24 @@ func (fs *folderServers) probeFiles() []*export.File {
 	return out
 }
 
-// observe notes the folders objs name as servers.
-func (fs *folderServers) observe(objs []*export.Object) {
+// observe notes the folders o names as servers; objects are shown to the probes streamBatch at
+// a time (whatever file they come from), so the cost is the number of folders per batch.
+func (fs *folderServers) observe(o *export.Object) {
+	if len(fs.probes) == 0 {
+		return
+	}
+	if fs.pending = append(fs.pending, o); len(fs.pending) >= streamBatch {
+		fs.flush()
+	}
+}
+
+// flush shows the pending objects to the probes.
+func (fs *folderServers) flush() {
+	objs := fs.pending
+	defer func() {
+		clear(objs)
+		fs.pending = objs[:0]
+	}()
 	if len(fs.probes) == 0 || len(objs) == 0 {
 		return
 	}
@@ -440,8 +452,8 @@ func (fs *folderServers) observe(objs []*export.Object) {
 	}
 }
 
-// known returns a file without a name whose objects name every server observe found: given to
-// AssignServers with some of the objects, it stands for all the others.
+// known returns a file without a name whose objects name every server observe found (after
+// flush): given to AssignServers with some of the objects, it stands for all the others.
 func (fs *folderServers) known() *export.File {
 	f := &export.File{}
 	for _, s := range fs.named {
