@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -185,7 +184,7 @@ func runValidate(e *env, args []string) error {
 	// Everything was read and judged: the report is now streamed (a fleet-scale JSON report is
 	// about 100 MB), to stdout or to a temporary file renamed over -o.
 	if f.output != "" {
-		err := writeAtomic(f.output, 0o644, func(w io.Writer) error {
+		err := writeFileAtomicFunc(f.output, 0o644, func(w io.Writer) error {
 			return writeReport(w, rep, format, failOn, false)
 		})
 		if err != nil {
@@ -215,43 +214,4 @@ func writeReport(w io.Writer, rep *validate.Report, format string, failOn valida
 		return report.WriteJUnit(w, rep, failOn)
 	}
 	return report.Write(w, rep, format)
-}
-
-// writeAtomic writes a file through write, buffered, into a temporary file beside path that is
-// renamed over path once complete (writeFileAtomic for output that is streamed rather than held
-// in memory); on any failure the temporary file is removed and path is untouched.
-func writeAtomic(path string, mode os.FileMode, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".certswap-*")
-	if err != nil {
-		return unwrapPathError(err)
-	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 64<<10)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	ok = true
-	return nil
 }
