@@ -3,6 +3,7 @@ package validate
 import (
 	"certswap/validate/cert"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"certswap/validate/export"
@@ -59,7 +60,8 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 				continue
 			}
 			iss, subj, _ := cert.ParseTLSCertificateName(v)
-			msg := fmt.Sprintf("%s %s names the old certificate in TlsCertificateName (issuer %q, subject %q): %s; set the new certificate's string", kindWord(t.kind), objectName(o), iss, subj, t.breaks)
+			// Concatenation, not fmt.Sprintf: this runs for every stale connector of a fleet.
+			msg := kindWord(t.kind) + " " + objectName(o) + " names the old certificate in TlsCertificateName (issuer " + strconv.Quote(iss) + ", subject " + strconv.Quote(subj) + "): " + t.breaks + "; set the new certificate's string"
 			f := objFinding(o, "TlsCertificateName", msg)
 			fix, ch, err := tlsNameFix(t, o, v, newName)
 			f = withFix(f, fix, err)

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"certswap/validate/export"
@@ -104,7 +105,8 @@ var wapApplicationThumbprint = &Check{
 			}
 			name := wapAppName(o)
 			id := strings.TrimSpace(text(o, "ID"))
-			msg := fmt.Sprintf("published application %q (ExternalUrl %s) uses the old certificate %s; Set-WebApplicationProxySslCertificate does not change it: set the new certificate %s on the application once the certificate is on every WAP node", name, text(o, "ExternalUrl"), tp, in.New.Thumbprint)
+			// Concatenation, not fmt.Sprintf: this runs for every application of a fleet.
+			msg := "published application " + strconv.Quote(name) + " (ExternalUrl " + text(o, "ExternalUrl") + ") uses the old certificate " + tp + "; Set-WebApplicationProxySslCertificate does not change it: set the new certificate " + in.New.Thumbprint + " on the application once the certificate is on every WAP node"
 			f := objFinding(o, prop, msg)
 			f.Object = name
 			if id == "" || lossy(o, "ID") != "" {
@@ -153,7 +155,7 @@ var wapExternalURLNotCovered = &Check{
 			if host == "" || in.coversNew(host).Covered {
 				continue
 			}
-			msg := fmt.Sprintf("published application %q has ExternalUrl %s, whose host %q the new certificate does not cover (it names %s); moving it to the new certificate breaks it", wapAppName(o), u, host, strings.Join(in.New.DNSNames, ", "))
+			msg := "published application " + strconv.Quote(wapAppName(o)) + " has ExternalUrl " + u + ", whose host " + strconv.Quote(host) + " the new certificate does not cover (it names " + strings.Join(in.New.DNSNames, ", ") + "); moving it to the new certificate breaks it"
 			f := objFinding(o, prop, msg)
 			f.Object = wapAppName(o)
 			out = append(out, f)
