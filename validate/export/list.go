@@ -339,7 +339,7 @@ func (lp *listParser) rebuild(p *rawProp, indent int, values *strings.Builder, p
 		// the width a next word needed, cannot be proven.
 		ambiguous = true
 	}
-	if strings.Contains(v, "[http") {
+	if strings.IndexByte(v, '[') >= 0 && strings.Contains(v, "[http") {
 		if r, ok := unlink(v); ok {
 			v = r
 			warns = append(warns, "link brackets around a URL removed (a web copy?)")
