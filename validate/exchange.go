@@ -49,7 +49,7 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 		var out []Finding
 		for _, o := range in.objects(t.kind) {
 			if why := lossy(o, "TlsCertificateName"); why != "" {
-				out = append(out, unknownFinding(o, "TlsCertificateName", why))
+				out = addFinding(out, unknownFinding(o, "TlsCertificateName", why))
 				continue
 			}
 			v := strings.Trim(text(o, "TlsCertificateName"), " \t")
@@ -69,7 +69,7 @@ func staleTLSName(t tlsNameTarget) func(*Input) []Finding {
 			// object and refuse the run (a value PowerShell cannot take), never leave it out.
 			f.Change = ch
 
-			out = append(out, f)
+			out = addFinding(out, f)
 		}
 		return out
 	}
@@ -147,7 +147,7 @@ var exchangeTLSNameCannotMatch = &Check{
 				f := objFinding(o, "TlsCertificateName", msg)
 				if !related {
 					f.Message += "; set it to the exact string of the certificate it should name (certswap cannot tell which)"
-					out = append(out, f)
+					out = addFinding(out, f)
 					continue
 				}
 				f.Message += fmt.Sprintf("; the new certificate's string is %q", newName)
@@ -157,7 +157,7 @@ var exchangeTLSNameCannotMatch = &Check{
 				// object and refuse the run (a value PowerShell cannot take), never leave it out.
 				f.Change = ch
 
-				out = append(out, f)
+				out = addFinding(out, f)
 			}
 		}
 		return out
@@ -213,7 +213,7 @@ var exchangeConnectorFqdnNotCovered = &Check{
 					continue
 				}
 				if why := lossy(o, "Fqdn"); why != "" {
-					out = append(out, unknownFinding(o, "Fqdn", why))
+					out = addFinding(out, unknownFinding(o, "Fqdn", why))
 					continue
 				}
 				name, from := strings.TrimSpace(text(o, "Fqdn")), "Fqdn"
@@ -227,7 +227,7 @@ var exchangeConnectorFqdnNotCovered = &Check{
 					continue
 				}
 				msg := fmt.Sprintf("%s %s has no TlsCertificateName, so Exchange selects its certificate by its %s %q, which the new certificate does not cover (it names %s); after the change STARTTLS on it falls back to another certificate or fails: keep a certificate that covers %q enabled for SMTP, or add the name to the new certificate", kindWord(k), objectName(o), from, name, strings.Join(in.New.DNSNames, ", "), name)
-				out = append(out, objFinding(o, "Fqdn", msg))
+				out = addFinding(out, objFinding(o, "Fqdn", msg))
 			}
 		}
 		return out
@@ -286,7 +286,7 @@ var exchangeSMTPNotEnabled = &Check{
 				}
 				svc, prop, why := services(c)
 				if why != "" {
-					out = append(out, unknownFinding(c, prop, why))
+					out = addFinding(out, unknownFinding(c, prop, why))
 					continue
 				}
 				if svc["SMTP"] {
@@ -306,7 +306,7 @@ var exchangeSMTPNotEnabled = &Check{
 				f.Change = &Change{Product: ProductExchange, Server: server, Kind: export.KindExchangeCertificate, Identity: in.New.Thumbprint,
 					Property: "Services", Old: servicesText(svc), New: servicesText(addService(svc, "SMTP")), File: c.File, Line: c.Line}
 
-				out = append(out, f)
+				out = addFinding(out, f)
 			}
 		}
 		return out
@@ -372,7 +372,7 @@ var exchangeCertificateMissingOnServer = &Check{
 			}
 			f := Finding{Server: server, Object: server, File: certs[0].File, Line: certs[0].Line,
 				Message: fmt.Sprintf("connectors on %s select the new certificate, but its Get-ExchangeCertificate export does not list %s: import it there with Import-ExchangeCertificate -Server and enable it for the services the old certificate had", server, in.New.Thumbprint)}
-			out = append(out, f)
+			out = addFinding(out, f)
 		}
 		return out
 	},
@@ -393,7 +393,7 @@ var exchangeInternalTransportCertificate = &Check{
 		for _, o := range in.objects(export.KindTransportService) {
 			const prop = "InternalTransportCertificateThumbprint"
 			if why := lossy(o, prop); why != "" {
-				out = append(out, unknownFinding(o, prop, why))
+				out = addFinding(out, unknownFinding(o, prop, why))
 				continue
 			}
 			tp := cleanOrEmpty(text(o, prop))
@@ -402,7 +402,7 @@ var exchangeInternalTransportCertificate = &Check{
 			}
 			server := nonEmpty(o.Server, serverLabel(text(o, "Name")))
 			msg := fmt.Sprintf("the old certificate %s is the internal transport certificate of %s: removing it breaks internal mail flow (events 12012/12013); when enabling SMTP on the new certificate answer N at the prompt (never -Force), and assign the internal role to Exchange's self-signed certificate before the old one is removed, as Microsoft recommends", tp, nonEmpty(server, "the server"))
-			out = append(out, objFinding(o, prop, msg))
+			out = addFinding(out, objFinding(o, prop, msg))
 		}
 		return out
 	},
@@ -423,7 +423,7 @@ var exchangeAuthCertificate = &Check{
 		for _, o := range in.objects(export.KindAuthConfig) {
 			for _, prop := range []string{"CurrentCertificateThumbprint", "NextCertificateThumbprint"} {
 				if why := lossy(o, prop); why != "" {
-					out = append(out, unknownFinding(o, prop, why))
+					out = addFinding(out, unknownFinding(o, prop, why))
 					continue
 				}
 				tp := cleanOrEmpty(text(o, prop))
@@ -433,7 +433,7 @@ var exchangeAuthCertificate = &Check{
 				msg := fmt.Sprintf("the old certificate %s is the Exchange Auth certificate (%s): it signs OAuth tokens for hybrid and server-to-server authentication and is not part of a TLS rotation; do not remove it with the old TLS certificate, and renew it on its own (MonitorExchangeAuthCertificate.ps1; in hybrid, run the Hybrid Configuration Wizard afterwards)", tp, prop)
 				f := objFinding(o, prop, msg)
 				f.Object = "AuthConfig"
-				out = append(out, f)
+				out = addFinding(out, f)
 			}
 		}
 		return out
@@ -467,7 +467,7 @@ var exchangeDuplicateTLSName = &Check{
 				}
 				args = append(args, p("-Thumbprint", tp))
 				fix, err := psLine("Remove-ExchangeCertificate", args...)
-				out = append(out, withFix(f, fix, err))
+				out = addFinding(out, withFix(f, fix, err))
 			}
 		}
 		return out

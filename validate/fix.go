@@ -41,6 +41,18 @@ func withFix(f Finding, fix string, err error) Finding {
 	return f
 }
 
+// addFinding appends f to out, doubling the room when it runs out: append grows a long slice by
+// a quarter at a time, which copies the findings of a check that fires once per object of a
+// fleet about five times over.
+func addFinding(out []Finding, f Finding) []Finding {
+	if len(out) == cap(out) && cap(out) >= 256 {
+		grown := make([]Finding, len(out), 2*cap(out))
+		copy(grown, out)
+		out = grown
+	}
+	return append(out, f)
+}
+
 // objFinding starts a finding on an exported object, at the line of the given property.
 func objFinding(o *export.Object, prop, msg string) Finding {
 	return Finding{Server: o.Server, Object: objectName(o), File: o.File, Line: line(o, prop), Message: msg}

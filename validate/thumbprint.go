@@ -115,7 +115,7 @@ var certificateThumbprintInvalid = &Check{
 				if t.obj != nil {
 					where = fmt.Sprintf("%s of %s", t.prop, objectName(t.obj))
 				}
-				out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: %v; it names no certificate", where, t.value, err)))
+				out = addFinding(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: %v; it names no certificate", where, t.value, err)))
 			}
 		})
 		return out
@@ -142,7 +142,7 @@ var certificateThumbprintCleaned = &Check{
 			if t.obj != nil {
 				where = fmt.Sprintf("%s of %s", t.prop, objectName(t.obj))
 			}
-			out = append(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: certswap removed %s and reads %s; a cmdlet given the value as written finds no certificate", where, t.value, strings.Join(cl.Removed, ", "), cl.Value)))
+			out = addFinding(out, in.thumbprintFinding(t, fmt.Sprintf("%s is %q: certswap removed %s and reads %s; a cmdlet given the value as written finds no certificate", where, t.value, strings.Join(cl.Removed, ", "), cl.Value)))
 		})
 		return out
 	},

@@ -47,7 +47,7 @@ var wapProxySSLThumbprint = &Check{
 		var out []Finding
 		for _, b := range bs {
 			if b.lossy != "" {
-				out = append(out, unknownFinding(b.obj, b.prop, b.lossy))
+				out = addFinding(out, unknownFinding(b.obj, b.prop, b.lossy))
 				continue
 			}
 			if b.thumbprint == "" || b.thumbprint == in.New.Thumbprint {
@@ -62,7 +62,7 @@ var wapProxySSLThumbprint = &Check{
 			f.Change = &Change{Product: ProductWAP, Server: b.server, Kind: b.obj.Kind, Identity: b.key, Property: b.prop,
 				Old: b.raw, New: in.New.Thumbprint, File: b.obj.File, Line: line(b.obj, b.prop)}
 
-			out = append(out, f)
+			out = addFinding(out, f)
 		}
 		return out
 	},
@@ -95,7 +95,7 @@ var wapApplicationThumbprint = &Check{
 			if why := lossy(o, prop); why != "" {
 				f := unknownFinding(o, prop, why)
 				f.Object = wapAppName(o)
-				out = append(out, f)
+				out = addFinding(out, f)
 				continue
 			}
 			raw := text(o, prop)
@@ -111,7 +111,7 @@ var wapApplicationThumbprint = &Check{
 			f.Object = name
 			if id == "" || lossy(o, "ID") != "" {
 				f.Message += "; the export shows no exact ID to fix it by"
-				out = append(out, f)
+				out = addFinding(out, f)
 				continue
 			}
 			fix, err := psLine("Set-WebApplicationProxyApplication", p("-ID", id), p("-ExternalCertificateThumbprint", in.New.Thumbprint))
@@ -121,7 +121,7 @@ var wapApplicationThumbprint = &Check{
 			f.Change = &Change{Product: ProductWAP, Kind: o.Kind, Identity: name, ID: id, Name: name, Property: prop,
 				Old: raw, New: in.New.Thumbprint, File: o.File, Line: line(o, prop)}
 
-			out = append(out, f)
+			out = addFinding(out, f)
 		}
 		return out
 	},
@@ -147,7 +147,7 @@ var wapExternalURLNotCovered = &Check{
 			if why := lossy(o, prop); why != "" {
 				f := unknownFinding(o, prop, why)
 				f.Object = wapAppName(o)
-				out = append(out, f)
+				out = addFinding(out, f)
 				continue
 			}
 			u := text(o, prop)
@@ -158,7 +158,7 @@ var wapExternalURLNotCovered = &Check{
 			msg := "published application " + strconv.Quote(wapAppName(o)) + " has ExternalUrl " + u + ", whose host " + strconv.Quote(host) + " the new certificate does not cover (it names " + strings.Join(in.New.DNSNames, ", ") + "); moving it to the new certificate breaks it"
 			f := objFinding(o, prop, msg)
 			f.Object = wapAppName(o)
-			out = append(out, f)
+			out = addFinding(out, f)
 		}
 		return out
 	},
