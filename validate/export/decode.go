@@ -155,8 +155,11 @@ type eightBitReader struct {
 	buf     []byte // where a read too small for the caller's buffer goes
 	pending []byte // converted output not yet returned
 	conv    []byte // the last chunk of Windows-1252 text, converted
-	eof     bool
-	lines   int // line ends in the chunks checked so far
+	pendBuf []byte // pending's storage, reused
+	// carryBuf is carry's storage, reused: carry is copied out before the next one is kept.
+	carryBuf []byte
+	eof      bool
+	lines    int // line ends in the chunks checked so far
 }
 
 const (
@@ -222,7 +225,8 @@ func (e *eightBitReader) Read(p []byte) (int, error) {
 		}
 		n = copy(p, out)
 		if n < len(out) {
-			e.pending = append(e.pending[:0], out[n:]...)
+			e.pendBuf = append(e.pendBuf[:0], out[n:]...)
+			e.pending = e.pendBuf
 		}
 		return n, nil
 	}
@@ -254,7 +258,8 @@ func (e *eightBitReader) check(b []byte) ([]byte, error) {
 			continue
 		}
 		if !utf8.FullRune(b[i:]) && !e.eof {
-			e.carry = append([]byte(nil), b[i:]...)
+			e.carryBuf = append(e.carryBuf[:0], b[i:]...)
+			e.carry = e.carryBuf
 			b = b[:i]
 			break
 		}
