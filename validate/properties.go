@@ -2,6 +2,7 @@ package validate
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"certswap/validate/export"
@@ -39,7 +40,8 @@ var everyKindProperties = []string{"Identity", "Name", "RunspaceId", "PSComputer
 
 // keepSets is checkedProperties with everyKindProperties, lower-cased, per kind; keepAny is
 // everyKindProperties alone, for the kinds no check reads.
-var keepSets, keepAny = func() (map[export.Kind]map[string]bool, map[string]bool) {
+// They are built at the first Slim, not at package init (certswap version does no such work).
+var keepSets = sync.OnceValues(func() (map[export.Kind]map[string]bool, map[string]bool) {
 	sets := map[export.Kind]map[string]bool{}
 	for k := range checkedProperties {
 		m := map[string]bool{}
@@ -53,7 +55,7 @@ var keepSets, keepAny = func() (map[export.Kind]map[string]bool, map[string]bool
 		all[strings.ToLower(n)] = true
 	}
 	return sets, all
-}()
+})
 
 // CheckedProperties returns the properties of objects of kind k that Run reads: those the checks
 // of that kind read, those read from objects of every kind (Identity, Name, PSComputerName, ...),
@@ -92,9 +94,10 @@ func (s *Slimmer) Slim(o *export.Object) {
 		return
 	}
 	if !s.sameShape(o) {
-		set := keepSets[o.Kind]
+		sets, anyKind := keepSets()
+		set := sets[o.Kind]
 		if set == nil {
-			set = keepAny
+			set = anyKind
 		}
 		s.kind, s.names, s.keep, s.n = o.Kind, s.names[:0], s.keep[:0], 0
 		for i := range o.Properties {
