@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"certswap/validate/cert"
 	"certswap/validate/export"
+	"certswap/validate/report"
 )
 
 // appendObjectJSON appends one export object as inspect --json writes it, starting on a line
@@ -26,13 +26,13 @@ func appendObjectJSON(b []byte, o *export.Object, prefix string) []byte {
 	in1, in2, in3 := prefix+"  ", prefix+"    ", prefix+"      "
 	b = append(b, "{\n"...)
 	b = appendJSONKey(b, in1, "kind")
-	b = appendJSONString(b, string(o.Kind))
+	b = report.AppendJSONString(b, string(o.Kind))
 	b = append(b, ",\n"...)
 	b = appendJSONKey(b, in1, "identity")
-	b = appendJSONString(b, o.Identity)
+	b = report.AppendJSONString(b, o.Identity)
 	b = append(b, ",\n"...)
 	b = appendJSONKey(b, in1, "server")
-	b = appendJSONString(b, o.Server)
+	b = report.AppendJSONString(b, o.Server)
 	b = append(b, ",\n"...)
 	b = appendJSONKey(b, in1, "line")
 	b = strconv.AppendInt(b, int64(o.Line), 10)
@@ -61,13 +61,13 @@ func appendObjectJSON(b []byte, o *export.Object, prefix string) []byte {
 					}
 					b = append(b, '\n')
 					b = append(b, in3...)
-					b = appendJSONString(b, it)
+					b = report.AppendJSONString(b, it)
 				}
 				b = append(b, '\n')
 				b = append(b, in2...)
 				b = append(b, ']')
 			default:
-				b = appendJSONString(b, p.Value.Text)
+				b = report.AppendJSONString(b, p.Value.Text)
 			}
 		}
 		b = append(b, '\n')
@@ -106,13 +106,13 @@ func appendObjectJSON(b []byte, o *export.Object, prefix string) []byte {
 			b = append(b, in2...)
 			b = append(b, "{\n"...)
 			b = appendJSONKey(b, in3, "property")
-			b = appendJSONString(b, w.Property)
+			b = report.AppendJSONString(b, w.Property)
 			b = append(b, ",\n"...)
 			b = appendJSONKey(b, in3, "line")
 			b = strconv.AppendInt(b, int64(w.Line), 10)
 			b = append(b, ",\n"...)
 			b = appendJSONKey(b, in3, "message")
-			b = appendJSONString(b, w.Message)
+			b = report.AppendJSONString(b, w.Message)
 			b = append(b, '\n')
 			b = append(b, in2...)
 			b = append(b, '}')
@@ -129,62 +129,8 @@ func appendObjectJSON(b []byte, o *export.Object, prefix string) []byte {
 // appendJSONKey appends an indented object key and ": ".
 func appendJSONKey(b []byte, indent, key string) []byte {
 	b = append(b, indent...)
-	b = appendJSONString(b, key)
+	b = report.AppendJSONString(b, key)
 	return append(b, ": "...)
-}
-
-// appendJSONString appends s as a JSON string exactly as encoding/json writes it with
-// SetEscapeHTML(false): `"` and `\` escaped, \b \f \n \r \t by name, other bytes below 0x20 as
-// \u00xx, invalid UTF-8 as \ufffd, U+2028 and U+2029 as \u2028 and \u2029, all else as it is.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // inspectMemoryBudget is how many bytes of export files inspect reads whole and keeps. An export

@@ -13,6 +13,7 @@ import (
 	"unicode/utf16"
 
 	"certswap/validate/export"
+	"certswap/validate/report"
 )
 
 // wantExport is a .want.json of testdata/exports/list: the values the fixture generator put into
@@ -400,7 +401,7 @@ func encodeJSON(t testing.TB, v any, prefix string) string {
 var jsonStringSeeds = []string{"", "plain", "<I>CN=a, O=\"b\"<S>CN=c & d", "back\\slash", "\x00\x01\b\f\n\r\t\x1f\x7f",
 	"\u2028\u2029", "caf\u00e9 \u2019 \U0001F600", "\xff\xfe bad \xc3", "\xed\xa0\x80 surrogate", "$`'\u2018"}
 
-// TestAppendJSONString: appendJSONString is encoding/json's string encoding (HTML not escaped),
+// TestAppendJSONString: report.AppendJSONString is encoding/json's string encoding (HTML not escaped),
 // on every byte value alone and on strings with every kind of escape.
 func TestAppendJSONString(t *testing.T) {
 	cases := append([]string{}, jsonStringSeeds...)
@@ -411,7 +412,7 @@ func TestAppendJSONString(t *testing.T) {
 		cases = append(cases, string(r))
 	}
 	for _, s := range cases {
-		if got, want := string(appendJSONString(nil, s)), encodeJSON(t, s, ""); got != want {
+		if got, want := string(report.AppendJSONString(nil, s)), encodeJSON(t, s, ""); got != want {
 			t.Errorf("%q: got %s, want %s", s, got, want)
 		}
 	}

@@ -181,7 +181,7 @@ func (e *jsonWriter) strings(xs []string, indent string) {
 	e.raw("]")
 }
 
-func (e *jsonWriter) str(s string) { e.buf = appendJSONString(e.buf, s) }
+func (e *jsonWriter) str(s string) { e.buf = AppendJSONString(e.buf, s) }
 
 // appendTime appends t quoted as time.Time's MarshalJSON writes it (RFC 3339 with nanoseconds,
 // trailing zeros dropped), and fails where it fails (a year outside 0–9999, a zone hour outside
@@ -203,11 +203,11 @@ func appendTime(b []byte, t time.Time) ([]byte, error) {
 	return append(b, '"'), nil
 }
 
-// appendJSONString appends s as a JSON string the way encoding/json writes it with HTML escaping
+// AppendJSONString appends s as a JSON string the way encoding/json writes it with HTML escaping
 // off: '"' and '\\' escaped, \b \f \n \r \t by name, other bytes below 0x20 as \u00XX, each byte
 // of invalid UTF-8 as \ufffd, U+2028 and U+2029 as \u2028 and \u2029 (valid JSON, not valid
 // JavaScript), everything else (DEL and C1 controls included) as it is.
-func appendJSONString(b []byte, s string) []byte {
+func AppendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0

@@ -291,7 +291,7 @@ func FuzzJSONString(f *testing.F) {
 			t.Fatal(err)
 		}
 		want := strings.TrimSuffix(b.String(), "\n")
-		if got := string(appendJSONString(nil, s)); got != want {
+		if got := string(AppendJSONString(nil, s)); got != want {
 			t.Fatalf("%q: got %s, encoding/json %s", s, got, want)
 		}
 	})
